@@ -1,0 +1,199 @@
+/**
+ * Figures 1 and 2: N clients hold a poll, one update is sent, and each
+ * client's time to a full answer is measured from the moment the update
+ * left the coordinator; the server's resident memory is read idle and with
+ * the polls held.
+ */
+import { wallNow } from "./clock.ts";
+import { answersNormally, Control, otherStatus } from "./control.ts";
+import { CpuMeter, waitIdle } from "./proc_stats.ts";
+import type { ServerProcess } from "./server_process.ts";
+import { type LatencySummary, summarise } from "./stats.ts";
+import { eventOf, type LoadWorker, share } from "./worker_pool.ts";
+
+/** Knobs of one fan-out. */
+export interface FanoutOptions {
+  n: number;
+  connectConcurrency: number;
+  connectTimeoutMs: number;
+  /** Longest wait for all polls to be opened. */
+  openTimeoutMs: number;
+  /** Longest wait for the answers after the update. */
+  answerTimeoutMs: number;
+}
+
+/** What one fan-out measured. */
+export interface FanoutResult {
+  n: number;
+  /** Polls whose request was written on an open connection. */
+  connected: number;
+  /** True when the server went quiet before the update (it had read every poll). */
+  settled: boolean;
+  rssIdleKiB: number | null;
+  rssHeldKiB: number | null;
+  /** (held − idle) / clients that got the update. */
+  kibPerHeldPoll: number | null;
+  newVersion: number | null;
+  updateError: string | null;
+  /** Time from sending the update to its own answer. */
+  updateMs: number | null;
+  /** Clients whose answer carried the new version: the polls the server held. */
+  gotUpdate: number;
+  /** Latency of those answers, ms from the update. */
+  latency: LatencySummary;
+  rejected503: number;
+  /** 503 answers that carried Retry-After. */
+  retryAfter: number;
+  /** Other answers (status → count), e.g. early timeouts. */
+  otherAnswers: Record<string, number>;
+  /** Connections that failed, by reason (refused, reset, connect timeout). */
+  errors: Record<string, number>;
+  /** Connections still without an answer at the deadline. */
+  unanswered: number;
+  /** From the update to the last answer. */
+  windowMs: number | null;
+  /** CPU of the load client (workers and coordinator), % of one core over the window. */
+  clientCpuPct: number | null;
+  serverCpuPct: number | null;
+  serverAlive: boolean;
+  /** A new `GET /get-status` got 200 afterwards. */
+  answersAfter: boolean;
+  /** The end of the server's output when it died or ran out of descriptors. */
+  serverNote: string | null;
+}
+
+let nextId = 1;
+
+/** Runs one fan-out against a started server with the given workers. */
+export async function runFanout(
+  server: ServerProcess,
+  workers: LoadWorker[],
+  options: FanoutOptions,
+): Promise<FanoutResult> {
+  const control = await Control.open(server.port);
+  try {
+    return await fanoutWith(control, server, workers, options);
+  } finally {
+    control.close();
+  }
+}
+
+async function fanoutWith(
+  control: Control,
+  server: ServerProcess,
+  workers: LoadWorker[],
+  options: FanoutOptions,
+): Promise<FanoutResult> {
+  const before = await control.state();
+  await waitIdle(server.pid, 5_000);
+  const rssIdleKiB = server.rssKiB();
+  const id = nextId++;
+  const shares = share(options.n, workers.length);
+  await Promise.all(workers.map((worker, i) =>
+    worker.send({
+      op: "fanout",
+      id,
+      port: server.port,
+      count: shares[i],
+      lastVersion: before.version,
+      epoch: before.epoch,
+      connectConcurrency: options.connectConcurrency,
+      connectTimeoutMs: options.connectTimeoutMs,
+    })
+  ));
+  const opened = await Promise.all(
+    workers.map((w) => w.next(eventOf("opened", id), options.openTimeoutMs)),
+  );
+  const connected = opened.reduce((n, e) => n + e.connected, 0);
+  const settled = await waitIdle(server.pid, 15_000);
+  const rssHeldKiB = server.rssKiB();
+
+  const update = control.updateBytes(otherStatus(before.status));
+  const clientCpu = new CpuMeter(
+    [Deno.pid, ...workers.map((w) => w.pid)],
+  );
+  const serverCpu = new CpuMeter([server.pid]);
+  const sentAt = wallNow();
+  let newVersion: number | null = null;
+  let updateError: string | null = null;
+  let updateMs: number | null = null;
+  try {
+    const { response, state } = await control.update(update);
+    newVersion = state.version;
+    updateMs = response.at - sentAt;
+  } catch (error) {
+    updateError = error instanceof Error ? error.message : String(error);
+  }
+  const deadline = sentAt + options.answerTimeoutMs;
+  await Promise.all(
+    workers.map((w) => w.send({ op: "fanout_finish", id, deadline })),
+  );
+  const done = await Promise.all(
+    workers.map((w) =>
+      w.next(eventOf("fanout_done", id), options.answerTimeoutMs + 30_000)
+    ),
+  );
+  const endAt = wallNow();
+  const clientSeconds = clientCpu.seconds();
+  const serverSeconds = serverCpu.seconds();
+
+  const latencies: number[] = [];
+  const otherAnswers: Record<string, number> = {};
+  const errors: Record<string, number> = {};
+  let rejected503 = 0;
+  let retryAfter = 0;
+  let unanswered = 0;
+  let lastAt = sentAt;
+  for (const { answers } of done) {
+    retryAfter += answers.retryAfter;
+    unanswered += answers.unanswered;
+    for (const [reason, count] of Object.entries(answers.errors)) {
+      errors[reason] = (errors[reason] ?? 0) + count;
+    }
+    answers.status.forEach((status, i) => {
+      const at = answers.at[i];
+      if (
+        status === 200 && newVersion !== null &&
+        answers.version[i] === newVersion && at >= sentAt
+      ) {
+        latencies.push(at - sentAt);
+        lastAt = Math.max(lastAt, at);
+      } else if (status === 503) {
+        rejected503++;
+      } else {
+        const key = at < sentAt ? `${status} before update` : String(status);
+        otherAnswers[key] = (otherAnswers[key] ?? 0) + 1;
+      }
+    });
+  }
+  const rssHeld = rssHeldKiB ?? NaN;
+  const perPoll = (rssHeld - (rssIdleKiB ?? NaN)) / latencies.length;
+  const windowMs = latencies.length ? lastAt - sentAt : null;
+  const cpuWindow = (endAt - sentAt) / 1000;
+  return {
+    n: options.n,
+    connected,
+    settled,
+    rssIdleKiB,
+    rssHeldKiB,
+    kibPerHeldPoll: Number.isFinite(perPoll) ? perPoll : null,
+    newVersion,
+    updateError,
+    updateMs,
+    gotUpdate: latencies.length,
+    latency: summarise(latencies),
+    rejected503,
+    retryAfter,
+    otherAnswers,
+    errors,
+    unanswered,
+    windowMs,
+    clientCpuPct: (clientSeconds / cpuWindow) * 100,
+    serverCpuPct: (serverSeconds / cpuWindow) * 100,
+    serverAlive: server.alive,
+    answersAfter: server.alive && await answersNormally(server.port),
+    serverNote: !server.alive || /too many open files/i.test(server.output)
+      ? server.output.trim().split("\n").slice(-4).join(" / ").slice(0, 400)
+      : null,
+  };
+}

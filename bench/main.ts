@@ -1,0 +1,308 @@
+/**
+ * `deno task bench`: measures the app against the reference server on
+ * loopback (fan-out, memory, churn, plain reads, page weight), servers
+ * interleaved round by round, and prints a markdown table. Raw results go
+ * to bench/results/ as JSON. Every phase has a deadline, every server and
+ * worker it starts is stopped before it exits.
+ */
+import { runChurn } from "./churn.ts";
+import { type BenchConfig, parseCli, USAGE, UsageError } from "./cli.ts";
+import { runFanout } from "./fanout.ts";
+import { weighPage } from "./page_weight.ts";
+import { machineInfo } from "./proc_stats.ts";
+import { runReads } from "./reads.ts";
+import {
+  type BenchResults,
+  type Measurement,
+  REFERENCE,
+  renderReport,
+} from "./report.ts";
+import { ServerProcess, type ServerSpec } from "./server_process.ts";
+import { type LoadWorker, startWorkers } from "./worker_pool.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+const exists = (path: string) => {
+  try {
+    Deno.statSync(new URL(path, ROOT));
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The servers to measure, with a note for each one that cannot run here. */
+export function serverSpecs(
+  wanted: string[],
+  has: (path: string) => boolean,
+): { specs: ServerSpec[]; notes: string[] } {
+  const specs: ServerSpec[] = [];
+  const notes: string[] = [];
+  if (wanted.includes("app")) {
+    if (has("main.ts")) {
+      specs.push({
+        name: "app",
+        entry: "main.ts",
+        env: { STATUS_STORE: "memory" },
+      });
+    } else notes.push("app not measured: main.ts does not exist yet");
+  }
+  if (wanted.includes("app-kv")) {
+    if (has("main.ts") && has("lib/kv_store.ts")) {
+      specs.push({
+        name: "app (kv)",
+        entry: "main.ts",
+        env: { STATUS_STORE: "kv" },
+        kvPath: true,
+      });
+    } else notes.push("app (kv) not measured: lib/kv_store.ts does not exist");
+  }
+  if (wanted.includes("reference")) {
+    specs.push({
+      name: REFERENCE,
+      entry: "bench/reference_server.ts",
+      env: {},
+    });
+  }
+  return { specs, notes };
+}
+
+/** Round r's order: forward on even rounds, backward on odd ones (A B, B A, A B …). */
+export function roundOrder<T>(items: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...items] : [...items].reverse();
+}
+
+function log(message: string): void {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+class Bench {
+  readonly live = new Set<ServerProcess>();
+  readonly deadline: number;
+  workers: LoadWorker[] = [];
+
+  constructor(readonly config: BenchConfig, readonly results: BenchResults) {
+    this.deadline = Date.now() + config.maxMinutes * 60_000;
+  }
+
+  get readsWorkers(): LoadWorker[] {
+    return this.workers.slice(0, this.config.readsWorkers);
+  }
+
+  async start(spec: ServerSpec): Promise<ServerProcess> {
+    const server = await ServerProcess.start(spec, ROOT);
+    this.live.add(server);
+    return server;
+  }
+
+  async stop(server: ServerProcess): Promise<void> {
+    this.live.delete(server);
+    await server.stop();
+  }
+
+  async warmUp(server: ServerProcess): Promise<void> {
+    const { config } = this;
+    for (let i = 0; i < config.warmupRounds; i++) {
+      await runFanout(server, this.workers, {
+        n: config.warmupPolls,
+        connectConcurrency: config.connectConcurrency,
+        connectTimeoutMs: 3_000,
+        openTimeoutMs: 60_000,
+        answerTimeoutMs: 10_000,
+      });
+    }
+    if (config.warmupRounds > 0) {
+      await runReads(server, this.readsWorkers, {
+        connections: 8,
+        durationMs: 300,
+      });
+    }
+  }
+
+  /** Starts a fresh server, warms it up, measures, stops it; failures become results. */
+  async measure<T>(
+    spec: ServerSpec,
+    round: number,
+    what: string,
+    run: (server: ServerProcess) => Promise<T>,
+  ): Promise<Measurement<T>> {
+    if (Date.now() > this.deadline) {
+      const error = `skipped: past --max-minutes ${this.config.maxMinutes}`;
+      return { server: spec.name, round, error };
+    }
+    log(`${what}: ${spec.name}, round ${round + 1}`);
+    let server: ServerProcess | null = null;
+    try {
+      server = await this.start(spec);
+      await this.warmUp(server);
+      const result = await run(server);
+      return { server: spec.name, round, result };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${what}: ${spec.name} failed: ${message}`);
+      const tail = server?.output.slice(-500).trim();
+      return {
+        server: spec.name,
+        round,
+        error: tail ? `${message} (server said: ${tail})` : message,
+      };
+    } finally {
+      if (server) await this.stop(server);
+    }
+  }
+
+  async run(specs: ServerSpec[]): Promise<void> {
+    const { config, results } = this;
+    this.workers = await startWorkers(config.workers, ROOT);
+    if (config.phases.includes("fanout")) {
+      for (const n of config.sizes) {
+        for (let round = 0; round < config.rounds; round++) {
+          for (const spec of roundOrder(specs, round)) {
+            const m = await this.measure(
+              spec,
+              round,
+              `fan-out ${n}`,
+              (s) =>
+                runFanout(s, this.workers, {
+                  n,
+                  connectConcurrency: config.connectConcurrency,
+                  connectTimeoutMs: 3_000,
+                  openTimeoutMs: 120_000,
+                  answerTimeoutMs: config.answerTimeoutMs,
+                }),
+            );
+            results.fanout.push({ ...m, n });
+            if (m.result) {
+              const f = m.result;
+              log(
+                `  got ${f.gotUpdate}/${n}, p99 ${
+                  f.latency.p99.toFixed(1)
+                } ms, 503 ${f.rejected503}, ${
+                  f.kibPerHeldPoll?.toFixed(2)
+                } KiB/poll`,
+              );
+            }
+          }
+        }
+      }
+    }
+    if (config.phases.includes("churn")) {
+      for (let round = 0; round < config.rounds; round++) {
+        for (const spec of roundOrder(specs, round)) {
+          const m = await this.measure(
+            spec,
+            round,
+            "churn",
+            (s) =>
+              runChurn(s, this.workers, {
+                clients: config.churnClients,
+                updates: config.churnUpdates,
+                rate: config.churnRate,
+                timeoutMs: 120_000,
+              }),
+          );
+          results.churn.push(m);
+          if (m.result) {
+            log(
+              `  ${
+                m.result.sustainedPerSecond?.toFixed(1)
+              } updates/s, lost ${m.result.lost}`,
+            );
+          }
+        }
+      }
+    }
+    if (config.phases.includes("reads")) {
+      for (let round = 0; round < config.rounds; round++) {
+        for (const spec of roundOrder(specs, round)) {
+          const m = await this.measure(
+            spec,
+            round,
+            "reads",
+            (s) =>
+              runReads(s, this.readsWorkers, {
+                connections: config.readsConnections,
+                durationMs: config.readsSeconds * 1000,
+              }),
+          );
+          results.reads.push(m);
+          if (m.result) log(`  ${Math.round(m.result.perSecond)} req/s`);
+        }
+      }
+    }
+    const app = specs.find((s) => s.name === "app");
+    if (config.phases.includes("page") && app) {
+      log("page weight: app");
+      let server: ServerProcess | null = null;
+      try {
+        server = await this.start(app);
+        results.page = {
+          result: await weighPage(`http://127.0.0.1:${server.port}`),
+        };
+      } catch (error) {
+        results.page = { error: (error as Error).message };
+      } finally {
+        if (server) await this.stop(server);
+      }
+    }
+  }
+
+  async cleanUp(): Promise<void> {
+    await Promise.all([...this.live].map((s) => this.stop(s)));
+    await Promise.all(this.workers.map((w) => w.stop()));
+  }
+}
+
+async function main(): Promise<number> {
+  let config: BenchConfig;
+  try {
+    const parsed = parseCli(Deno.args);
+    if (parsed === "help") {
+      console.log(USAGE);
+      return 0;
+    }
+    config = parsed;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { specs, notes } = serverSpecs(config.servers, exists);
+  const started = Date.now();
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    durationS: 0,
+    machine: await machineInfo(),
+    config,
+    servers: specs.map((s) => s.name),
+    notes,
+    fanout: [],
+    churn: [],
+    reads: [],
+    page: null,
+  };
+  for (const note of notes) log(note);
+  const bench = new Bench(config, results);
+  const interrupt = () => {
+    log("interrupted: stopping servers and workers");
+    bench.cleanUp().finally(() => Deno.exit(130));
+  };
+  Deno.addSignalListener("SIGINT", interrupt);
+  try {
+    await bench.run(specs);
+  } finally {
+    await bench.cleanUp();
+    Deno.removeSignalListener("SIGINT", interrupt);
+  }
+  results.durationS = Math.round((Date.now() - started) / 1000);
+  const name = `bench/results/${results.date.replaceAll(":", "-")}.json`;
+  const given = config.out || new URL(name, ROOT).pathname;
+  const out = given.startsWith("/") ? given : `${Deno.cwd()}/${given}`;
+  await Deno.mkdir(out.slice(0, out.lastIndexOf("/")), { recursive: true });
+  await Deno.writeTextFile(out, JSON.stringify(results, null, 2) + "\n");
+  console.log(renderReport(results));
+  log(`raw results: ${out} (${results.durationS} s)`);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main());

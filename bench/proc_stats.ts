@@ -1,0 +1,126 @@
+/**
+ * What the kernel says about a process (resident memory, CPU time) and
+ * about the machine, read from /proc.
+ */
+
+/** Resident memory of `pid` in KiB (VmRSS), or `null` once it has exited. */
+export function readRssKiB(pid: number): number | null {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time of `pid` in nanoseconds, summed over its threads from
+ * /proc/<pid>/task/<tid>/schedstat (exact, unlike the 10 ms ticks of
+ * /proc/<pid>/stat, which would swamp a fan-out that lasts 50 ms); `null`
+ * once it has exited.
+ */
+export function readCpuNs(pid: number): number | null {
+  let total = 0;
+  try {
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = Deno.readTextFileSync(
+          `/proc/${pid}/task/${task.name}/schedstat`,
+        );
+        total += Number(stat.slice(0, stat.indexOf(" ")));
+      } catch {
+        // The thread ended between listing and reading.
+      }
+    }
+  } catch {
+    return null;
+  }
+  return total;
+}
+
+/** CPU seconds used by a set of processes between two moments. */
+export class CpuMeter {
+  #start: number[];
+
+  constructor(readonly pids: number[]) {
+    this.#start = pids.map((pid) => readCpuNs(pid) ?? 0);
+  }
+
+  /** CPU seconds since construction, summed over the processes. */
+  seconds(): number {
+    let total = 0;
+    this.pids.forEach((pid, i) => {
+      total += (readCpuNs(pid) ?? this.#start[i]) - this.#start[i];
+    });
+    return total / 1e9;
+  }
+}
+
+/**
+ * Waits until `pid` has used under 2% of a core in each of two consecutive
+ * `windowMs` windows (it has read every pending request), or until
+ * `timeoutMs`. Resolves with whether it went idle.
+ */
+export async function waitIdle(
+  pid: number,
+  timeoutMs: number,
+  windowMs = 150,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  let last = readCpuNs(pid);
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, windowMs));
+    const now = readCpuNs(pid);
+    if (now === null || last === null) return false;
+    quiet = now - last <= windowMs * 1e6 * 0.02 ? quiet + 1 : 0;
+    if (quiet >= 2) return true;
+    last = now;
+  }
+  return false;
+}
+
+/** The machine a run happened on. */
+export interface MachineInfo {
+  cores: number;
+  nproc: number | null;
+  memTotalKiB: number | null;
+  cpuModel: string | null;
+  deno: string;
+  v8: string;
+  os: string;
+  openFileLimit: number | null;
+}
+
+/** Cores, memory, CPU model, Deno version and open-file limit of this machine. */
+export async function machineInfo(): Promise<MachineInfo> {
+  const read = (path: string) => {
+    try {
+      return Deno.readTextFileSync(path);
+    } catch {
+      return "";
+    }
+  };
+  const run = async (cmd: string, args: string[]) => {
+    try {
+      const out = await new Deno.Command(cmd, { args }).output();
+      return new TextDecoder().decode(out.stdout).trim();
+    } catch {
+      return "";
+    }
+  };
+  const mem = /^MemTotal:\s+(\d+)/m.exec(read("/proc/meminfo"));
+  const model = /^model name\s*:\s*(.+)$/m.exec(read("/proc/cpuinfo"));
+  const limit = /^Max open files\s+(\d+)/m.exec(read("/proc/self/limits"));
+  return {
+    cores: navigator.hardwareConcurrency,
+    nproc: Number(await run("nproc", [])) || null,
+    memTotalKiB: mem ? Number(mem[1]) : null,
+    cpuModel: model ? model[1].trim() : null,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    os: `${Deno.build.os} ${Deno.osRelease()} ${Deno.build.arch}`,
+    openFileLimit: limit ? Number(limit[1]) : null,
+  };
+}

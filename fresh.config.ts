@@ -1,0 +1,8 @@
+import { defineConfig } from "$fresh/server.ts";
+import twindPlugin from "$fresh/plugins/twind.ts";
+import { statusPlugin } from "./lib/status_plugin.ts";
+import twindConfig from "./twind.config.ts";
+
+export default defineConfig({
+  plugins: [twindPlugin(twindConfig), statusPlugin()],
+});

@@ -1,0 +1,57 @@
+/** How a wait ended. */
+export type WaitOutcome<T> =
+  | { kind: "changed"; value: T }
+  | { kind: "timeout" }
+  | { kind: "aborted" };
+
+/**
+ * Hands each waiter its own promise and wakes them all in one pass.
+ *
+ * Waiters live in a Set, so a waiter that gives up (timeout or abort) is
+ * removed at once in O(1) and leaves no closure behind: a single shared
+ * promise would keep every abandoned reaction alive until the next change.
+ */
+export class Broadcaster<T> {
+  #waiters = new Set<(value: T) => void>();
+
+  /** Waiters held now. */
+  get size(): number {
+    return this.#waiters.size;
+  }
+
+  /**
+   * Resolves with the next published value, or when `timeoutMs` passes, or
+   * when `signal` aborts, whichever comes first. Registration happens
+   * synchronously, so nothing published after this call can be missed.
+   * Whatever ends the wait, the timer, the abort listener and the waiter
+   * are all released, once.
+   */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<WaitOutcome<T>> {
+    if (signal?.aborted) return Promise.resolve({ kind: "aborted" });
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (outcome: WaitOutcome<T>) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        this.#waiters.delete(onValue);
+        resolve(outcome);
+      };
+      const onValue = (value: T) => finish({ kind: "changed", value });
+      const onAbort = () => finish({ kind: "aborted" });
+      this.#waiters.add(onValue);
+      const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  /** Wakes every current waiter with `value`; returns how many were woken. */
+  publish(value: T): number {
+    const waiters = this.#waiters;
+    // Waiters that register while we wake these wait for the next value.
+    this.#waiters = new Set();
+    for (const wake of waiters) wake(value);
+    return waiters.size;
+  }
+}

@@ -1,0 +1,74 @@
+/** What {@link watch} yields: state events in version order, and connection events. */
+import type { TaskState } from "../state.ts";
+import type { Status } from "../statuses.ts";
+
+/** The first state seen, and the state right after every `reset`. */
+export interface SnapshotEvent {
+  type: "snapshot";
+  state: TaskState;
+}
+
+/** One transition, yielded once each and in version order. */
+export interface ChangeEvent {
+  type: "change";
+  /** The status before this change (the last one known, after a `truncated`). */
+  from: Status;
+  to: Status;
+  version: number;
+  /** ISO-8601 UTC time of the change. */
+  at: string;
+  /** The state right after this change. */
+  state: TaskState;
+}
+
+/** Some transitions are lost: the server no longer keeps them. */
+export interface TruncatedEvent {
+  type: "truncated";
+  /** The last version seen before the hole. */
+  afterVersion: number;
+  /** How many versions (afterVersion+1 … afterVersion+missed) will never be yielded. */
+  missed: number;
+}
+
+/** Why the client had to forget what it knew. */
+export type ResetReason =
+  /** The server's epoch is not the one the client had (fresh store, wiped data). */
+  | "epoch"
+  /** Same epoch, but the server's version is behind the client's. */
+  | "version"
+  /** The server said `reset` for another reason. */
+  | "server";
+
+/** The version sequence restarted: the history so far is void; a `snapshot` follows at once. */
+export interface ResetEvent {
+  type: "reset";
+  reason: ResetReason;
+  /** What the client knew before. */
+  previous: TaskState;
+  /** The server's state now (also in the `snapshot` that follows). */
+  state: TaskState;
+}
+
+/** A poll was answered: first at start, then once after every `reconnecting`. */
+export interface ConnectedEvent {
+  type: "connected";
+}
+
+/** A poll failed; the next one starts in `delayMs` unless `retryNow()` cuts the wait short. */
+export interface ReconnectingEvent {
+  type: "reconnecting";
+  /** 1 for the first failure in a row, then 2, 3, … */
+  attempt: number;
+  delayMs: number;
+  error: Error;
+}
+
+/** The events that describe the task's state. */
+export type StateEvent =
+  | SnapshotEvent
+  | ChangeEvent
+  | TruncatedEvent
+  | ResetEvent;
+
+/** Everything {@link watch} yields. */
+export type WatchEvent = StateEvent | ConnectedEvent | ReconnectingEvent;

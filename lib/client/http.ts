@@ -1,0 +1,157 @@
+/** One request each: read the state, change it, long-poll it once. */
+import type { PollAnswer, TaskState, UpdateAnswer } from "../state.ts";
+import type { Status } from "../statuses.ts";
+import {
+  errorMessage,
+  parsePollAnswer,
+  parseTaskState,
+  parseUpdateAnswer,
+} from "./answers.ts";
+import { retryAfterMs } from "./backoff.ts";
+import { StatusApiError } from "./errors.ts";
+
+/** The part of `fetch` the client uses; pass another to count, trace or reroute requests. */
+export type FetchLike = (
+  input: string,
+  init: RequestInit,
+) => Promise<Response>;
+
+/** Options common to every request. */
+export interface RequestOptions {
+  /** Aborts the request (and the reading of its body). */
+  signal?: AbortSignal;
+  /** Defaults to the global `fetch`. */
+  fetch?: FetchLike;
+}
+
+/** Options of {@link updateStatus}. */
+export interface UpdateOptions extends RequestOptions {
+  /** Sent as `Authorization: Bearer …` (needed when the server has an admin token). */
+  token?: string;
+  /** Compare-and-set: the update fails with 409 unless this is the current version. */
+  expectedVersion?: number;
+}
+
+/** Options of {@link pollStatus}. */
+export interface PollOptions extends RequestOptions {
+  /** The version the caller has; without it the server answers at once. */
+  lastVersion?: number;
+  /** The epoch of `lastVersion`; a different one on the server answers `reset`. */
+  epoch?: string;
+  /** Hold time asked for, in whole seconds (the server caps it). */
+  timeout?: number;
+}
+
+/** The URL of `path` under `baseUrl`, which may end with a slash or have a path of its own. */
+export function endpoint(
+  baseUrl: string | URL,
+  path: string,
+  query: Record<string, string | number | undefined> = {},
+): string {
+  const url = new URL(String(baseUrl));
+  url.pathname = url.pathname.replace(/\/+$/, "") + "/" + path;
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url.href;
+}
+
+/** Reads the current state (`GET /get-status`). */
+export async function getStatus(
+  baseUrl: string | URL,
+  options: RequestOptions = {},
+): Promise<TaskState> {
+  const body = await send(options, endpoint(baseUrl, "get-status"), {
+    method: "GET",
+  });
+  return expect(body, parseTaskState, "a task state");
+}
+
+/** Sets the status (`POST /update-status`); an unchanged status is a success too. */
+export async function updateStatus(
+  baseUrl: string | URL,
+  status: Status,
+  options: UpdateOptions = {},
+): Promise<UpdateAnswer> {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+  };
+  if (options.token !== undefined) {
+    headers.authorization = `Bearer ${options.token}`;
+  }
+  const payload: Record<string, unknown> = { status };
+  if (options.expectedVersion !== undefined) {
+    payload.expected_version = options.expectedVersion;
+  }
+  const body = await send(options, endpoint(baseUrl, "update-status"), {
+    method: "POST",
+    headers,
+    body: JSON.stringify(payload),
+  });
+  return expect(body, parseUpdateAnswer, "an update answer");
+}
+
+/** Sends one long poll (`GET /poll-status`) and resolves with its answer. */
+export async function pollStatus(
+  baseUrl: string | URL,
+  options: PollOptions = {},
+): Promise<PollAnswer> {
+  const url = endpoint(baseUrl, "poll-status", {
+    last_version: options.lastVersion,
+    epoch: options.lastVersion === undefined ? undefined : options.epoch,
+    timeout: options.timeout,
+  });
+  const body = await send(options, url, { method: "GET" });
+  return expect(body, parsePollAnswer, "a poll answer");
+}
+
+interface Received {
+  status: number;
+  value: unknown;
+}
+
+async function send(
+  options: RequestOptions,
+  url: string,
+  init: RequestInit,
+): Promise<Received> {
+  const doFetch = options.fetch ?? fetch;
+  const response = await doFetch(url, {
+    ...init,
+    headers: { accept: "application/json", ...init.headers },
+    signal: options.signal,
+  });
+  const text = await response.text();
+  let value: unknown = text;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Not JSON (a proxy's error page, say): keep the text for the error.
+  }
+  if (!response.ok) {
+    throw new StatusApiError(
+      response.status,
+      errorMessage(value) ??
+        `HTTP ${response.status} ${response.statusText}`.trim(),
+      value,
+      retryAfterMs(response.headers.get("retry-after")),
+    );
+  }
+  return { status: response.status, value };
+}
+
+function expect<T>(
+  received: Received,
+  parse: (value: unknown) => T | undefined,
+  what: string,
+): T {
+  const parsed = parse(received.value);
+  if (parsed === undefined) {
+    throw new StatusApiError(
+      received.status,
+      `the server answered ${received.status} without ${what}`,
+      received.value,
+    );
+  }
+  return parsed;
+}

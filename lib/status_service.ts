@@ -1,0 +1,47 @@
+import type { AppConfig } from "./config.ts";
+import { MemoryStore } from "./memory_store.ts";
+import { Metrics } from "./metrics.ts";
+import type { StatusStore } from "./store.ts";
+
+/** Everything a request handler of the status API needs. */
+export interface StatusService {
+  config: AppConfig;
+  store: StatusStore;
+  metrics: Metrics;
+  /** Source of the hold jitter (injectable for tests). */
+  random: () => number;
+}
+
+/** Opens the configured store and wraps it with fresh counters. */
+export async function openStatusService(
+  config: AppConfig,
+): Promise<StatusService> {
+  return {
+    config,
+    store: await openStore(config),
+    metrics: new Metrics(),
+    random: Math.random,
+  };
+}
+
+async function openStore(config: AppConfig): Promise<StatusStore> {
+  switch (config.store) {
+    case "memory":
+      return new MemoryStore();
+    default:
+      return await Promise.reject(
+        new Error(`STATUS_STORE=${config.store} is not available yet`),
+      );
+  }
+}
+
+/** Answers every held poll with the current state, then closes the store. */
+export async function shutdownStatusService(
+  service: StatusService,
+): Promise<void> {
+  const released = service.store.hub.release();
+  if (released.pending > 0) {
+    console.log(`answered ${released.pending} held polls before stopping`);
+  }
+  await service.store.close();
+}

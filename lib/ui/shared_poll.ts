@@ -1,0 +1,225 @@
+/**
+ * One long poll per browser: the tabs of the page elect a leader with the
+ * Web Locks API; the leader polls and tells the others over a
+ * BroadcastChannel. Browsers open about six HTTP/1.1 connections per host,
+ * so without this a seventh tab would hang. When the leader closes, its
+ * lock is released and the next tab in the lock's queue takes over at once.
+ */
+import type { TaskState } from "../state.ts";
+import { isStatus } from "../statuses.ts";
+import type { Connection } from "./connection.ts";
+import type { LiveEvent } from "./live_state.ts";
+
+/** What tabs say to each other. */
+export type PeerMessage =
+  /** Leader → all: an event of its poll. */
+  | { type: "event"; event: LiveEvent }
+  /** Leader → all: what it knows now (answers `hello`). */
+  | { type: "sync"; task: TaskState; connection: Connection }
+  /** A new tab → leader: tell me what you know. */
+  | { type: "hello" }
+  /** A tab → leader: the network is back or I became visible; stop waiting. */
+  | { type: "wake" };
+
+/** Whether this tab polls or listens. */
+export type Role = "leader" | "follower";
+
+/** What a tab does on a message from another. */
+export type PeerReaction =
+  | { do: "apply"; event: LiveEvent }
+  | { do: "adopt"; task: TaskState; connection: Connection }
+  | { do: "send-sync" }
+  | { do: "retry-now" }
+  | { do: "nothing" };
+
+/** The decision table: leaders answer questions, followers take news. */
+export function reactTo(role: Role, message: PeerMessage): PeerReaction {
+  if (role === "leader") {
+    if (message.type === "hello") return { do: "send-sync" };
+    if (message.type === "wake") return { do: "retry-now" };
+    // Two leaders cannot hold the lock at once; anything else is an echo.
+    return { do: "nothing" };
+  }
+  if (message.type === "event") return { do: "apply", event: message.event };
+  if (message.type === "sync") {
+    return { do: "adopt", task: message.task, connection: message.connection };
+  }
+  return { do: "nothing" };
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null;
+}
+
+function isTask(value: unknown): value is TaskState {
+  return isObject(value) && isStatus(value.status) &&
+    Number.isSafeInteger(value.version) && typeof value.epoch === "string" &&
+    typeof value.updatedAt === "string";
+}
+
+function isConnection(value: unknown): value is Connection {
+  if (!isObject(value)) return false;
+  if (value.kind === "connecting" || value.kind === "live") return true;
+  return value.kind === "reconnecting" && typeof value.attempt === "number" &&
+    typeof value.retryAt === "number" && typeof value.reason === "string";
+}
+
+function isLiveEvent(value: unknown): value is LiveEvent {
+  if (!isObject(value)) return false;
+  switch (value.type) {
+    case "snapshot":
+    case "reset":
+      return isTask(value.state);
+    case "change":
+      return isStatus(value.from) && isTask(value.state);
+    case "truncated":
+      return typeof value.missed === "number";
+    case "connected":
+      return true;
+    case "reconnecting":
+      return isConnection({ ...value, kind: "reconnecting" });
+    default:
+      return false;
+  }
+}
+
+/**
+ * Reads a message from another tab (another version of the page may share
+ * the channel during a deploy): the message, or undefined if it is not one.
+ */
+export function parsePeerMessage(data: unknown): PeerMessage | undefined {
+  if (!isObject(data)) return undefined;
+  switch (data.type) {
+    case "hello":
+    case "wake":
+      return { type: data.type };
+    case "event":
+      return isLiveEvent(data.event)
+        ? { type: "event", event: data.event }
+        : undefined;
+    case "sync":
+      return isTask(data.task) && isConnection(data.connection)
+        ? { type: "sync", task: data.task, connection: data.connection }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** What the shared poll needs from the page. */
+export interface SharedPollHooks {
+  /**
+   * Starts this tab's own poll (it is the leader now, until `signal`
+   * aborts); `resume` is true when another tab polled before and this tab
+   * continues from what it was told. Returns the hook that cuts a backoff short.
+   */
+  lead(
+    signal: AbortSignal,
+    publish: (event: LiveEvent) => void,
+    resume: boolean,
+  ): { retryNow(): void };
+  /** An event to show, from this tab's poll or the leader's. */
+  apply(event: LiveEvent): void;
+  /** What the leader told a new tab. */
+  adopt(task: TaskState, connection: Connection): void;
+  /** What this tab knows now (told to new tabs when leading). */
+  current(): { task: TaskState; connection: Connection };
+}
+
+/** A tab's membership of the shared poll. */
+export interface SharedPoll {
+  /** Retries now if the poll is waiting out a backoff, whichever tab polls. */
+  wake(): void;
+  /** This tab's role now. */
+  role(): Role;
+}
+
+/** The part of `navigator.locks` used here (absent outside secure contexts). */
+export interface LockManagerLike {
+  request(
+    name: string,
+    options: { signal?: AbortSignal },
+    callback: () => Promise<void>,
+  ): Promise<unknown>;
+}
+
+/**
+ * Joins the tabs sharing `name`. Without Web Locks (a page served over
+ * plain HTTP to another host is not a secure context), or without
+ * BroadcastChannel, every tab polls on its own.
+ */
+export function joinSharedPoll(
+  name: string,
+  hooks: SharedPollHooks,
+  signal: AbortSignal,
+  locks: LockManagerLike | undefined = globalThis.navigator?.locks,
+): SharedPoll {
+  let role: Role = "follower";
+  let leading: { retryNow(): void } | undefined;
+  let toldByPeer = false;
+  const channel = typeof BroadcastChannel === "function"
+    ? new BroadcastChannel(name)
+    : undefined;
+
+  const post = (message: PeerMessage) => channel?.postMessage(message);
+  const publish = (event: LiveEvent) => {
+    hooks.apply(event);
+    post({ type: "event", event });
+  };
+  const lead = () => {
+    role = "leader";
+    leading = hooks.lead(signal, publish, toldByPeer);
+  };
+
+  if (channel !== undefined) {
+    channel.onmessage = (message: MessageEvent) => {
+      const parsed = parsePeerMessage(message.data);
+      if (parsed === undefined) return;
+      const reaction = reactTo(role, parsed);
+      switch (reaction.do) {
+        case "apply":
+          toldByPeer = true;
+          hooks.apply(reaction.event);
+          break;
+        case "adopt":
+          toldByPeer = true;
+          hooks.adopt(reaction.task, reaction.connection);
+          break;
+        case "send-sync": {
+          const { task, connection } = hooks.current();
+          post({ type: "sync", task, connection });
+          break;
+        }
+        case "retry-now":
+          leading?.retryNow();
+          break;
+      }
+    };
+    signal.addEventListener("abort", () => channel.close(), { once: true });
+  }
+
+  if (locks === undefined || channel === undefined) {
+    lead();
+  } else {
+    locks.request(name, { signal }, () => {
+      lead();
+      // Held until the page goes away: then the browser hands the lock on.
+      return new Promise<void>((resolve) =>
+        signal.addEventListener("abort", () => resolve(), { once: true })
+      );
+    }).catch(() => {
+      // Aborted while still queued: the page is going away.
+    });
+    post({ type: "hello" });
+  }
+
+  return {
+    wake() {
+      if (role === "leader") leading?.retryNow();
+      else post({ type: "wake" });
+    },
+    role: () => role,
+  };
+}

@@ -1,0 +1,26 @@
+import type { AppConfig } from "../../lib/config.ts";
+import { MemoryStore } from "../../lib/memory_store.ts";
+import { Metrics } from "../../lib/metrics.ts";
+import type { StatusService } from "../../lib/status_service.ts";
+import type { StatusStore } from "../../lib/store.ts";
+
+/** A status service over a memory store, for tests that call handlers directly. */
+export function testService(
+  config: Partial<AppConfig> = {},
+  store: StatusStore = new MemoryStore(),
+): StatusService {
+  return {
+    config: {
+      pollTimeoutMs: 25_000,
+      maxWaiters: 1_000,
+      adminToken: undefined,
+      store: "memory",
+      kvPath: undefined,
+      redisUrl: "redis://127.0.0.1:6379",
+      ...config,
+    },
+    store,
+    metrics: new Metrics(),
+    random: () => 0,
+  };
+}

@@ -1,0 +1,7 @@
+import { defineConfig } from "@twind/core";
+import presetTailwind from "@twind/preset-tailwind";
+
+export default defineConfig({
+  presets: [presetTailwind()],
+  darkMode: "media",
+});
