@@ -6,7 +6,12 @@
  */
 import { wallNow } from "./clock.ts";
 import { answersNormally, Control, otherStatus } from "./control.ts";
-import { CpuMeter, waitIdle } from "./proc_stats.ts";
+import {
+  CpuMeter,
+  MachineMeter,
+  type MachineUsage,
+  waitIdle,
+} from "./proc_stats.ts";
 import type { ServerProcess } from "./server_process.ts";
 import { type LatencySummary, summarise } from "./stats.ts";
 import type { ChurnClient } from "./worker_protocol.ts";
@@ -46,6 +51,8 @@ export interface ChurnResult {
   clientErrors: Record<string, number>;
   clientCpuPct: number | null;
   serverCpuPct: number | null;
+  /** The whole machine over the same window (client, server and anything else). */
+  machine: MachineUsage | null;
   answersAfter: boolean;
 }
 
@@ -115,6 +122,7 @@ async function churnWith(
     [Deno.pid, ...workers.map((w) => w.pid)],
   );
   const serverCpu = new CpuMeter([server.pid]);
+  const machineCpu = new MachineMeter();
   const sentAt = new Map<number, number>();
   const updateMs: number[] = [];
   let status = start.status;
@@ -141,6 +149,7 @@ async function churnWith(
   const cpuWindow = (endAt - firstAt) / 1000;
   const clientSeconds = clientCpu.seconds();
   const serverSeconds = serverCpu.seconds();
+  const machine = machineCpu.usage();
 
   const clients = done.flatMap((e) => e.clients);
   let onFinal = 0;
@@ -183,6 +192,7 @@ async function churnWith(
     clientErrors,
     clientCpuPct: (clientSeconds / cpuWindow) * 100,
     serverCpuPct: (serverSeconds / cpuWindow) * 100,
+    machine,
     answersAfter: server.alive && await answersNormally(server.port),
   };
 }

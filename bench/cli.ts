@@ -45,7 +45,7 @@ export const USAGE = `deno task bench [options]
   --connect-concurrency 64  connects in flight per worker
   --answer-timeout 20     seconds to wait for fan-out answers
   --churn-clients 1000    --churn-updates 200   --churn-rate 100 (updates/s)
-  --reads-connections 64  --reads-seconds 5     --reads-workers 2
+  --reads-connections 64  --reads-seconds 5     --reads-workers 1
   --out FILE              JSON output (default bench/results/<date>.json)
   --max-minutes 30        start no new measurement after this
 `;
@@ -66,7 +66,7 @@ const DEFAULTS: BenchConfig = {
   churnRate: 100,
   readsConnections: 64,
   readsSeconds: 5,
-  readsWorkers: 2,
+  readsWorkers: 1,
   out: "",
   maxMinutes: 30,
 };

@@ -6,7 +6,12 @@
  */
 import { wallNow } from "./clock.ts";
 import { answersNormally, Control, otherStatus } from "./control.ts";
-import { CpuMeter, waitIdle } from "./proc_stats.ts";
+import {
+  CpuMeter,
+  MachineMeter,
+  type MachineUsage,
+  waitIdle,
+} from "./proc_stats.ts";
 import type { ServerProcess } from "./server_process.ts";
 import { type LatencySummary, summarise } from "./stats.ts";
 import { eventOf, type LoadWorker, share } from "./worker_pool.ts";
@@ -55,6 +60,8 @@ export interface FanoutResult {
   /** CPU of the load client (workers and coordinator), % of one core over the window. */
   clientCpuPct: number | null;
   serverCpuPct: number | null;
+  /** The whole machine over the same window (client, server and anything else). */
+  machine: MachineUsage | null;
   serverAlive: boolean;
   /** A new `GET /get-status` got 200 afterwards. */
   answersAfter: boolean;
@@ -113,6 +120,7 @@ async function fanoutWith(
     [Deno.pid, ...workers.map((w) => w.pid)],
   );
   const serverCpu = new CpuMeter([server.pid]);
+  const machineCpu = new MachineMeter();
   const sentAt = wallNow();
   let newVersion: number | null = null;
   let updateError: string | null = null;
@@ -136,6 +144,7 @@ async function fanoutWith(
   const endAt = wallNow();
   const clientSeconds = clientCpu.seconds();
   const serverSeconds = serverCpu.seconds();
+  const machine = machineCpu.usage();
 
   const latencies: number[] = [];
   const otherAnswers: Record<string, number> = {};
@@ -190,6 +199,7 @@ async function fanoutWith(
     windowMs,
     clientCpuPct: (clientSeconds / cpuWindow) * 100,
     serverCpuPct: (serverSeconds / cpuWindow) * 100,
+    machine,
     serverAlive: server.alive,
     answersAfter: server.alive && await answersNormally(server.port),
     serverNote: !server.alive || /too many open files/i.test(server.output)

@@ -57,6 +57,47 @@ export class CpuMeter {
   }
 }
 
+/** How busy the whole machine was over a window (every process, every core). */
+export interface MachineUsage {
+  /** Busy time as % of one core: 200 is two cores fully busy. */
+  busyPct: number;
+  /** Time the hypervisor gave to other guests, as % of one core. */
+  stealPct: number;
+}
+
+function readMachineJiffies(): number[] {
+  try {
+    const line = Deno.readTextFileSync("/proc/stat").split("\n")[0];
+    return line.trim().split(/\s+/).slice(1).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Machine-wide CPU over a window, from /proc/stat: tells whether something
+ * besides the client and the server was using the cores.
+ */
+export class MachineMeter {
+  #start = readMachineJiffies();
+
+  /** Usage since construction; `null` where /proc/stat is unreadable. */
+  usage(): MachineUsage | null {
+    const end = readMachineJiffies();
+    if (end.length < 8 || this.#start.length < 8) return null;
+    const d = end.map((v, i) => v - (this.#start[i] ?? 0));
+    // user nice system idle iowait irq softirq steal
+    const busy = d[0] + d[1] + d[2] + d[5] + d[6];
+    const all = d.slice(0, 8).reduce((a, b) => a + b, 0);
+    if (all <= 0) return null;
+    const cores = navigator.hardwareConcurrency;
+    return {
+      busyPct: (busy / all) * cores * 100,
+      stealPct: (d[7] / all) * cores * 100,
+    };
+  }
+}
+
 /**
  * Waits until `pid` has used under 2% of a core in each of two consecutive
  * `windowMs` windows (it has read every pending request), or until

@@ -3,7 +3,7 @@
  * connections, each sending its next request as soon as the answer is in.
  */
 import { wallNow } from "./clock.ts";
-import { CpuMeter } from "./proc_stats.ts";
+import { CpuMeter, MachineMeter, type MachineUsage } from "./proc_stats.ts";
 import type { ServerProcess } from "./server_process.ts";
 import { eventOf, type LoadWorker, share } from "./worker_pool.ts";
 
@@ -23,6 +23,8 @@ export interface ReadsResult {
   errors: Record<string, number>;
   clientCpuPct: number | null;
   serverCpuPct: number | null;
+  /** The whole machine over the same window (client, server and anything else). */
+  machine: MachineUsage | null;
 }
 
 let nextId = 2_000_000;
@@ -54,10 +56,12 @@ export async function runReads(
     [Deno.pid, ...workers.map((w) => w.pid)],
   );
   const serverCpu = new CpuMeter([server.pid]);
+  const machineCpu = new MachineMeter();
   await new Promise((r) => setTimeout(r, Math.max(0, endAt - wallNow())));
   const seconds = (wallNow() - startAt) / 1000;
   const clientSeconds = clientCpu.seconds();
   const serverSeconds = serverCpu.seconds();
+  const machine = machineCpu.usage();
   const done = await Promise.all(
     workers.map((w) => w.next(eventOf("reads_done", id), 30_000)),
   );
@@ -77,5 +81,6 @@ export async function runReads(
     errors,
     clientCpuPct: (clientSeconds / seconds) * 100,
     serverCpuPct: (serverSeconds / seconds) * 100,
+    machine,
   };
 }

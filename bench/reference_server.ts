@@ -1,21 +1,22 @@
 /**
  * The smallest correct get/update/poll server on bare `Deno.serve`: the
  * yardstick the benchmark holds the app against. Same wire shapes as the
- * contract for the three endpoints; nothing else (no limits, no metrics).
+ * contract for the three endpoints, nothing else (no limits, no metrics).
  */
 const STATUSES = ["En attente", "En cours", "Terminée", "Échec"];
 const HOLD_MS = Number(Deno.env.get("POLL_TIMEOUT_MS") ?? 25_000);
 const epoch = crypto.randomUUID();
-let state = {
-  status: STATUSES[0],
-  version: 0,
+const stamp = (status: string, version: number) => ({
+  status,
+  version,
   epoch,
   updatedAt: new Date().toISOString(),
-};
+});
+let state = stamp(STATUSES[0], 0);
 const waiters = new Set<() => void>();
 
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), {
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), {
     status,
     headers: {
       "content-type": "application/json; charset=utf-8",
@@ -23,7 +24,6 @@ function json(body: unknown, status = 200): Response {
       "x-status-version": String(state.version),
     },
   });
-}
 
 function poll(url: URL, signal: AbortSignal): Response | Promise<Response> {
   const raw = url.searchParams.get("last_version");
@@ -33,7 +33,7 @@ function poll(url: URL, signal: AbortSignal): Response | Promise<Response> {
     return json({ error: "last_version must be a non-negative integer" }, 400);
   }
   const asked = url.searchParams.get("epoch");
-  if ((asked !== null && asked !== epoch) || last > state.version) {
+  if ((asked ?? epoch) !== epoch || last > state.version) {
     return json({ ...state, reset: true });
   }
   if (last < state.version) return json(state);
@@ -65,13 +65,8 @@ async function update(request: Request): Promise<Response> {
   if (status === state.status) {
     return json({ message: "Statut inchangé", ...state });
   }
-  state = {
-    status,
-    version: state.version + 1,
-    epoch,
-    updatedAt: new Date().toISOString(),
-  };
-  for (const wake of [...waiters]) wake();
+  state = stamp(status, state.version + 1);
+  for (const wake of waiters) wake(); // each wake removes itself
   return json({ message: "Statut mis à jour avec succès", ...state });
 }
 
@@ -82,14 +77,9 @@ Deno.serve({
     console.log(`Listening on http://${hostname}:${port}/`),
 }, (request) => {
   const url = new URL(request.url);
-  if (url.pathname === "/get-status" && request.method === "GET") {
-    return json(state);
-  }
-  if (url.pathname === "/poll-status" && request.method === "GET") {
-    return poll(url, request.signal);
-  }
-  if (url.pathname === "/update-status" && request.method === "POST") {
-    return update(request);
-  }
+  const route = `${request.method} ${url.pathname}`;
+  if (route === "GET /get-status") return json(state);
+  if (route === "GET /poll-status") return poll(url, request.signal);
+  if (route === "POST /update-status") return update(request);
   return json({ error: "not found" }, 404);
 });

@@ -78,6 +78,12 @@ export function ratios<T>(
   return spread(out);
 }
 
+/** Text fit for one table cell: one line, no pipes, at most `max` characters. */
+export function oneLine(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, " ").replaceAll("|", "/").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 const int = (v: number) => Math.round(v).toLocaleString("en-US");
 const ms = (v: number) => v.toFixed(1);
 const one = (v: number) => v.toFixed(1);
@@ -270,6 +276,20 @@ export function renderReport(results: BenchResults): string {
       false,
     );
     add(
+      `fan-out ${N}: server CPU % of a core`,
+      list,
+      (f) => f.serverCpuPct,
+      int,
+      false,
+    );
+    add(
+      `fan-out ${N}: machine busy % of a core`,
+      list,
+      (f) => f.machine?.busyPct ?? null,
+      int,
+      false,
+    );
+    add(
       `memory ${N}: RSS idle MiB`,
       list,
       (f) => f.rssIdleKiB === null ? null : f.rssIdleKiB / 1024,
@@ -304,6 +324,14 @@ export function renderReport(results: BenchResults): string {
     add("churn: lost updates", c, (r) => r.lost, int, false);
     add("churn: answers received", c, (r) => r.answers, int);
     add("churn: client CPU % of a core", c, (r) => r.clientCpuPct, int, false);
+    add("churn: server CPU % of a core", c, (r) => r.serverCpuPct, int, false);
+    add(
+      "churn: machine busy % of a core",
+      c,
+      (r) => r.machine?.busyPct ?? null,
+      int,
+      false,
+    );
   }
   if (results.reads.length > 0) {
     const r = results.reads;
@@ -315,6 +343,13 @@ export function renderReport(results: BenchResults): string {
     );
     add("reads: client CPU % of a core", r, (x) => x.clientCpuPct, int, false);
     add("reads: server CPU % of a core", r, (x) => x.serverCpuPct, int, false);
+    add(
+      "reads: machine busy % of a core",
+      r,
+      (x) => x.machine?.busyPct ?? null,
+      int,
+      false,
+    );
   }
   const page = results.page?.result;
   if (page) {
@@ -349,7 +384,9 @@ export function renderReport(results: BenchResults): string {
     "| target | measured | met |",
     "| --- | --- | --- |",
     ...verdicts(results).map((v) =>
-      `| ${v.target} | ${v.measured} | ${v.ok ? "yes" : "**no**"} |`
+      `| ${v.target} | ${oneLine(v.measured, 300)} | ${
+        v.ok ? "yes" : "**no**"
+      } |`
     ),
   ];
   const errors = [...results.fanout, ...results.churn, ...results.reads]
@@ -358,7 +395,10 @@ export function renderReport(results: BenchResults): string {
     lines.push("");
     for (const note of results.notes) lines.push(`- ${note}`);
     for (const e of errors) {
-      lines.push(`- ${e.server} round ${e.round}: ${e.error}`);
+      const what = e.n === undefined ? "" : ` fan-out ${int(e.n)}`;
+      lines.push(
+        `- ${e.server}${what} round ${e.round + 1}: ${oneLine(e.error!, 400)}`,
+      );
     }
   }
   return lines.join("\n");

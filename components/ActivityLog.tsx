@@ -4,6 +4,7 @@ import {
   type LogEntry,
 } from "../lib/ui/activity_log.ts";
 import { clockTime } from "../lib/ui/format.ts";
+import { STATUS_LOOKS } from "../lib/ui/status_look.ts";
 import { TrashIcon } from "./Icons.tsx";
 
 const MARK: Record<EntryText["tone"], string> = {
@@ -32,7 +33,7 @@ export function ActivityLog(
           id="clear-log"
           onClick={props.onClear}
           disabled={entries.length === 0}
-          class="inline-flex items-center gap-1.5 rounded-lg px-2.5 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-60 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-slate-200 dark:hover:bg-slate-700"
+          class="inline-flex items-center gap-1.5 rounded-lg px-2.5 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-60 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400 dark:text-slate-200 dark:hover:bg-slate-700"
         >
           <TrashIcon class="h-4 w-4" />
           Effacer
@@ -43,10 +44,14 @@ export function ActivityLog(
         aria-live="polite"
         aria-label="Journal d'activité, le plus récent en premier"
         tabIndex={entries.length > 0 ? 0 : undefined}
-        class="mt-3 max-h-72 space-y-1 overflow-y-auto rounded-xl focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+        class="mt-3 max-h-72 space-y-1 overflow-y-auto rounded-xl focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400"
       >
         {entries.map((entry) => {
           const { text, tone } = describeEntry(entry);
+          // A change is marked with the colour of the status it went to.
+          const mark = entry.kind === "change"
+            ? STATUS_LOOKS[entry.to].dot
+            : MARK[tone];
           return (
             <li
               key={entry.id}
@@ -60,7 +65,7 @@ export function ActivityLog(
                 {clockTime(entry.at)}
               </time>
               <span
-                class={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${MARK[tone]}`}
+                class={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${mark}`}
                 aria-hidden="true"
               />
               <span class="min-w-0 break-words text-slate-800 dark:text-slate-100">

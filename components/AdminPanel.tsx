@@ -41,7 +41,7 @@ export function AdminPanel(props: {
               aria-busy={busy}
               disabled={current || busy}
               onClick={() => props.onChoose(status)}
-              class={`flex min-h-[2.75rem] items-center justify-center gap-2 rounded-xl px-3 py-2 text-sm font-medium ring-1 ring-inset transition motion-reduce:transition-none focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 dark:focus-visible:ring-offset-slate-800 disabled:cursor-default ${
+              class={`flex min-h-[2.75rem] items-center justify-center gap-2 rounded-xl px-3 py-2 text-sm font-medium ring-1 ring-inset transition motion-reduce:transition-none focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400 disabled:cursor-default ${
                 current ? `${look.pressed} ring-2` : IDLE
               } ${busy ? "opacity-75" : ""}`}
             >

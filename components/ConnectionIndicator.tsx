@@ -1,6 +1,7 @@
 import type { Indicator, IndicatorKind } from "../lib/ui/connection.ts";
 
-const PILL: Record<IndicatorKind, string> = {
+/** Colours of the indicator per state (exported for the contrast test). */
+export const INDICATOR_PILLS: Record<IndicatorKind, string> = {
   connecting:
     "bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-700 dark:text-slate-100 dark:ring-slate-500",
   live:
@@ -30,14 +31,16 @@ export function ConnectionIndicator(props: { indicator: Indicator }) {
     >
       <span
         class={`inline-flex items-center gap-2 rounded-full px-3 py-1 text-xs font-semibold ring-1 ring-inset ${
-          PILL[kind]
+          INDICATOR_PILLS[kind]
         }`}
       >
         <span class="relative flex h-2 w-2" aria-hidden="true">
           {kind === "live" && (
             <span class="absolute inline-flex h-full w-full rounded-full bg-emerald-400 opacity-75 motion-safe:animate-ping" />
           )}
-          <span class={`relative inline-flex h-2 w-2 rounded-full ${DOT[kind]}`} />
+          <span
+            class={`relative inline-flex h-2 w-2 rounded-full ${DOT[kind]}`}
+          />
         </span>
         <span id="connection-label">{label}</span>
       </span>

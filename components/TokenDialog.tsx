@@ -62,22 +62,23 @@ export function TokenDialog(props: {
             required
             autocomplete="off"
             spellcheck={false}
-            class="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-slate-900 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100"
+            class="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-slate-900 focus:outline focus:outline-2 focus:outline-offset-1 focus:outline-indigo-600 dark:focus:outline-indigo-400 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100"
           />
         </div>
         <div class="flex justify-end gap-2">
           <button
             type="button"
             id="token-cancel"
-            onClick={(event) => event.currentTarget.closest("dialog")?.close("cancel")}
-            class="rounded-lg px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-slate-200 dark:hover:bg-slate-700"
+            onClick={(event) =>
+              event.currentTarget.closest("dialog")?.close("cancel")}
+            class="rounded-lg px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400 dark:text-slate-200 dark:hover:bg-slate-700"
           >
             Annuler
           </button>
           <button
             type="submit"
             id="token-submit"
-            class="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 dark:focus-visible:ring-offset-slate-800"
+            class="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400"
           >
             Valider
           </button>

@@ -8,11 +8,7 @@ import { refreshEvery } from "../lib/ui/format.ts";
 import { initialLiveState, liveReducer } from "../lib/ui/live_state.ts";
 import { runLivePoll } from "../lib/ui/live_poll.ts";
 import { joinSharedPoll, type SharedPoll } from "../lib/ui/shared_poll.ts";
-import {
-  faviconHref,
-  pageTitle,
-  STATUS_LOOKS,
-} from "../lib/ui/status_look.ts";
+import { faviconHref, pageTitle, STATUS_LOOKS } from "../lib/ui/status_look.ts";
 import { ActivityLog } from "../components/ActivityLog.tsx";
 import { AdminPanel } from "../components/AdminPanel.tsx";
 import { ConnectionIndicator } from "../components/ConnectionIndicator.tsx";
@@ -28,6 +24,15 @@ export interface StatusLiveProps {
   initial: TaskState;
   /** The server's clock at render time (ms), so "il y a …" reads the same before and after hydration. */
   renderedAt: number;
+}
+
+/**
+ * Long polls skip the HTTP cache: Chromium holds back a GET while another
+ * one for the same URL is in flight (its cache lock), which would queue the
+ * polls of tabs that each poll.
+ */
+function pollFetch(input: string, init: RequestInit): Promise<Response> {
+  return fetch(input, { ...init, cache: "no-store" });
 }
 
 function session(): Storage | undefined {
@@ -57,27 +62,33 @@ export default function StatusLive({ initial, renderedAt }: StatusLiveProps) {
     const base = new URL("/", location.href).href;
     setNow(Date.now());
     dispatch({ type: "network", online: navigator.onLine, at: Date.now() });
-    const shared = joinSharedPoll(SHARED_NAME, {
-      lead: (signal, publish, resume) =>
-        runLivePoll(base, {
-          signal,
-          publish,
-          initial: resume ? latest.current.task : undefined,
+    const shared = joinSharedPoll(
+      SHARED_NAME,
+      {
+        lead: (signal, publish, resume) =>
+          runLivePoll(base, {
+            signal,
+            publish,
+            initial: resume ? latest.current.task : undefined,
+            fetch: pollFetch,
+          }),
+        apply: (event) => dispatch({ type: "event", event, at: Date.now() }),
+        adopt: (task, connection) => {
+          dispatch({
+            type: "event",
+            event: { type: "snapshot", state: task },
+            at: Date.now(),
+          });
+          dispatch({ type: "connection", connection });
+        },
+        current: () => ({
+          task: latest.current.task,
+          connection: latest.current.connection,
         }),
-      apply: (event) => dispatch({ type: "event", event, at: Date.now() }),
-      adopt: (task, connection) => {
-        dispatch({
-          type: "event",
-          event: { type: "snapshot", state: task },
-          at: Date.now(),
-        });
-        dispatch({ type: "connection", connection });
       },
-      current: () => ({
-        task: latest.current.task,
-        connection: latest.current.connection,
-      }),
-    }, stop.signal);
+      stop.signal,
+      navigator.locks,
+    );
     poll.current = shared;
 
     const onOnline = () => {
@@ -222,7 +233,8 @@ export default function StatusLive({ initial, renderedAt }: StatusLiveProps) {
             id="status-meta"
             class="mt-2 text-sm text-slate-600 dark:text-slate-300"
           >
-            Version <span class="font-semibold tabular-nums">{state.task.version}</span>
+            Version{" "}
+            <span class="font-semibold tabular-nums">{state.task.version}</span>
             {" · mis à jour "}
             <RelativeTime iso={updatedAt} now={now} />
           </p>

@@ -1,8 +1,10 @@
 /**
  * The process's one status service, opened when the app starts. A bad
- * configuration stops the process here with one line naming the variable.
+ * configuration, or a store that cannot be opened, stops the process here
+ * with one line naming the variable or the path.
  */
 import { ConfigError, parseConfig, readOpenFileLimit } from "./config.ts";
+import { StoreOpenError } from "./kv_store.ts";
 import { openStatusService, type StatusService } from "./status_service.ts";
 
 async function open(): Promise<StatusService> {
@@ -13,7 +15,9 @@ async function open(): Promise<StatusService> {
     );
     return await openStatusService(config);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof ConfigError || error instanceof StoreOpenError)) {
+      throw error;
+    }
     console.error(`error: ${error.message}`);
     Deno.exit(1);
   }

@@ -1,4 +1,5 @@
 import type { AppConfig } from "./config.ts";
+import { openKvStore } from "./kv_store.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { Metrics } from "./metrics.ts";
 import type { StatusStore } from "./store.ts";
@@ -28,6 +29,8 @@ async function openStore(config: AppConfig): Promise<StatusStore> {
   switch (config.store) {
     case "memory":
       return new MemoryStore();
+    case "kv":
+      return await openKvStore(config.kvPath);
     default:
       return await Promise.reject(
         new Error(`STATUS_STORE=${config.store} is not available yet`),

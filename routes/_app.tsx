@@ -3,7 +3,7 @@ import type { AppProps } from "$fresh/server.ts";
 /**
  * Keyframes the twind classes refer to by name (`animate-[status-pop_…]`):
  * a short entrance for a new status and for a new log line. They only run
- * under `motion-safe:`.
+ * under `motion-safe:`. (Plain text children: nothing here needs escaping.)
  */
 const KEYFRAMES =
   "@keyframes status-pop{0%{opacity:0;transform:scale(.92) translateY(4px)}100%{opacity:1;transform:none}}" +
@@ -20,9 +20,9 @@ export default function App({ Component }: AppProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
-        <style dangerouslySetInnerHTML={{ __html: KEYFRAMES }} />
+        <style>{KEYFRAMES}</style>
         <noscript>
-          <style dangerouslySetInnerHTML={{ __html: NO_SCRIPT }} />
+          <style>{NO_SCRIPT}</style>
         </noscript>
       </head>
       <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-900 dark:text-slate-100">

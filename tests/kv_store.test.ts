@@ -94,7 +94,7 @@ Deno.test("kv store: two stores on one file", async (t) => {
     await t.step(
       "an update through one wakes the polls held on the other",
       async () => {
-        const held = [a.hub.hold(60_000), a.hub.hold(60_000)];
+        const held = [a.hub.hold(5_000), a.hub.hold(5_000)];
         const result = await b.update({ status: "En cours" });
         for (const outcome of await Promise.all(held)) {
           assert.equal(outcome.kind, "changed");
@@ -179,7 +179,7 @@ Deno.test("kv store: a wiped database starts a new epoch and resets held polls",
   try {
     await store.update({ status: "En cours" });
     const oldEpoch = store.hub.state.epoch;
-    const held = store.hub.hold(60_000);
+    const held = store.hub.hold(5_000);
     await kv.delete(STATUS_KEY);
     const outcome = await held;
     assert.equal(outcome.kind, "changed");

@@ -108,6 +108,13 @@ export function describeError(error: unknown): string {
   if (error instanceof StatusApiError) {
     return `HTTP ${error.status}: ${error.message}`;
   }
+  if (error instanceof TypeError) {
+    // fetch says "fetch failed"; the reason ("Connection refused") is at the end of its causes.
+    let cause: Error = error;
+    while (cause.cause instanceof Error) cause = cause.cause;
+    const text = cause.message.split("\n")[0].replace(/ \(os error \d+\)$/, "");
+    return text.split(": ").at(-1) || text;
+  }
   if (error instanceof Error) return error.message.split("\n")[0];
   return String(error);
 }

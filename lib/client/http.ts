@@ -42,13 +42,23 @@ export interface PollOptions extends RequestOptions {
   timeout?: number;
 }
 
-/** The URL of `path` under `baseUrl`, which may end with a slash or have a path of its own. */
+/** The page's address in a browser (or under `deno run --location`), for relative base URLs. */
+function pageHref(): string | undefined {
+  const { location } = globalThis as { location?: { href?: string } };
+  return location?.href;
+}
+
+/**
+ * The URL of `path` under `baseUrl`, which may end with a slash or have a
+ * path of its own; in a page, a relative base such as `/` is resolved
+ * against the page's address.
+ */
 export function endpoint(
   baseUrl: string | URL,
   path: string,
   query: Record<string, string | number | undefined> = {},
 ): string {
-  const url = new URL(String(baseUrl));
+  const url = new URL(String(baseUrl), pageHref());
   url.pathname = url.pathname.replace(/\/+$/, "") + "/" + path;
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined) url.searchParams.set(key, String(value));

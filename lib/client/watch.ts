@@ -144,7 +144,7 @@ class Watcher implements StatusWatch {
         }
         const reduction = reducePoll(known, answer);
         known = reduction.state;
-        paced = !reduction.progress;
+        paced = false;
         for (const event of reduction.events) yield event;
       }
     } finally {

@@ -70,7 +70,8 @@ export function describeEntry(entry: LogFact): EntryText {
       return { text: "Navigateur de nouveau en ligne", tone: "success" };
     case "admin":
       return {
-        text: `Action admin « ${entry.status} » : ${entry.message} (version ${entry.version})`,
+        text:
+          `Action admin « ${entry.status} » : ${entry.message} (version ${entry.version})`,
         tone: "success",
       };
     case "admin-error":

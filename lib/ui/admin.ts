@@ -51,7 +51,9 @@ export type TokenStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 const TOKEN_KEY = "task-status:admin-token";
 
 /** The admin token kept for this tab, if any (storage may be unavailable: none then). */
-export function readToken(storage: TokenStorage | undefined): string | undefined {
+export function readToken(
+  storage: TokenStorage | undefined,
+): string | undefined {
   try {
     return storage?.getItem(TOKEN_KEY) || undefined;
   } catch {

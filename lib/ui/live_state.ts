@@ -107,7 +107,12 @@ function adopt(state: LiveState, next: TaskState, at: number): LiveState {
   if (next.version <= known.version) return state;
   return log(
     { ...state, task: next },
-    { kind: "change", from: known.status, to: next.status, version: next.version },
+    {
+      kind: "change",
+      from: known.status,
+      to: next.status,
+      version: next.version,
+    },
     Date.parse(next.updatedAt) || at,
   );
 }
@@ -140,13 +145,19 @@ function onEvent(state: LiveState, event: LiveEvent, at: number): LiveState {
     case "reset":
       return log(
         { ...state, task: event.state },
-        { kind: "reset", status: event.state.status, version: event.state.version },
+        {
+          kind: "reset",
+          status: event.state.status,
+          version: event.state.version,
+        },
         at,
       );
     case "connected": {
       const was = state.connection.kind;
       const next: LiveState = { ...state, connection: { kind: "live" } };
-      return was === "reconnecting" ? log(next, { kind: "restored" }, at) : next;
+      return was === "reconnecting"
+        ? log(next, { kind: "restored" }, at)
+        : next;
     }
     case "reconnecting": {
       const was = state.connection.kind;

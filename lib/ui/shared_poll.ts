@@ -4,11 +4,20 @@
  * BroadcastChannel. Browsers open about six HTTP/1.1 connections per host,
  * so without this a seventh tab would hang. When the leader closes, its
  * lock is released and the next tab in the lock's queue takes over at once.
+ * Where Web Locks are missing, beats over the channel elect the leader.
  */
 import type { TaskState } from "../state.ts";
 import { isStatus } from "../statuses.ts";
 import type { Connection } from "./connection.ts";
 import type { LiveEvent } from "./live_state.ts";
+import {
+  BEAT_MS,
+  type Election,
+  type ElectionInput,
+  FIRST_LISTEN_MS,
+  newElection,
+  stepElection,
+} from "./election.ts";
 
 /** What tabs say to each other. */
 export type PeerMessage =
@@ -19,7 +28,11 @@ export type PeerMessage =
   /** A new tab → leader: tell me what you know. */
   | { type: "hello" }
   /** A tab → leader: the network is back or I became visible; stop waiting. */
-  | { type: "wake" };
+  | { type: "wake" }
+  /** Without Web Locks, the leader → all: I am alive (see election.ts). */
+  | { type: "beat"; from: number }
+  /** Without Web Locks, the leader → all: I am leaving. */
+  | { type: "bye"; from: number };
 
 /** Whether this tab polls or listens. */
 export type Role = "leader" | "follower";
@@ -34,6 +47,10 @@ export type PeerReaction =
 
 /** The decision table: leaders answer questions, followers take news. */
 export function reactTo(role: Role, message: PeerMessage): PeerReaction {
+  // Beats and byes belong to the election, not to the poll.
+  if (message.type === "beat" || message.type === "bye") {
+    return { do: "nothing" };
+  }
   if (role === "leader") {
     if (message.type === "hello") return { do: "send-sync" };
     if (message.type === "wake") return { do: "retry-now" };
@@ -95,6 +112,11 @@ export function parsePeerMessage(data: unknown): PeerMessage | undefined {
     case "hello":
     case "wake":
       return { type: data.type };
+    case "beat":
+    case "bye":
+      return typeof data.from === "number"
+        ? { type: data.type, from: data.from }
+        : undefined;
     case "event":
       return isLiveEvent(data.event)
         ? { type: "event", event: data.event }
@@ -146,19 +168,22 @@ export interface LockManagerLike {
 }
 
 /**
- * Joins the tabs sharing `name`. Without Web Locks (a page served over
- * plain HTTP to another host is not a secure context), or without
- * BroadcastChannel, every tab polls on its own.
+ * Joins the tabs sharing `name`, electing the leader with `locks`
+ * (`navigator.locks` in a page), or, where the page has no Web Locks (not
+ * a secure context), with beats over the channel. Without BroadcastChannel
+ * every tab polls on its own.
  */
 export function joinSharedPoll(
   name: string,
   hooks: SharedPollHooks,
   signal: AbortSignal,
-  locks: LockManagerLike | undefined = globalThis.navigator?.locks,
+  locks: LockManagerLike | undefined,
 ): SharedPoll {
   let role: Role = "follower";
   let leading: { retryNow(): void } | undefined;
+  let leadership: AbortController | undefined;
   let toldByPeer = false;
+  let election: Election | undefined;
   const channel = typeof BroadcastChannel === "function"
     ? new BroadcastChannel(name)
     : undefined;
@@ -170,39 +195,65 @@ export function joinSharedPoll(
   };
   const lead = () => {
     role = "leader";
-    leading = hooks.lead(signal, publish, toldByPeer);
+    leadership = new AbortController();
+    leading = hooks.lead(
+      AbortSignal.any([signal, leadership.signal]),
+      publish,
+      toldByPeer,
+    );
+  };
+  const follow = () => {
+    role = "follower";
+    leadership?.abort();
+    leadership = leading = undefined;
+    // It knows the state: should it lead again, it resumes from there.
+    toldByPeer = true;
+  };
+  const elect = (input: ElectionInput) => {
+    if (election === undefined) return;
+    const step = stepElection(election, input);
+    election = step.election;
+    if (step.stop) follow();
+    if (step.start) lead();
+    if (step.beat) post({ type: "beat", from: election.id });
   };
 
-  if (channel !== undefined) {
-    channel.onmessage = (message: MessageEvent) => {
-      const parsed = parsePeerMessage(message.data);
-      if (parsed === undefined) return;
-      const reaction = reactTo(role, parsed);
-      switch (reaction.do) {
-        case "apply":
-          toldByPeer = true;
-          hooks.apply(reaction.event);
-          break;
-        case "adopt":
-          toldByPeer = true;
-          hooks.adopt(reaction.task, reaction.connection);
-          break;
-        case "send-sync": {
-          const { task, connection } = hooks.current();
-          post({ type: "sync", task, connection });
-          break;
-        }
-        case "retry-now":
-          leading?.retryNow();
-          break;
-      }
-    };
-    signal.addEventListener("abort", () => channel.close(), { once: true });
+  if (channel === undefined) {
+    lead();
+    return { wake: () => leading?.retryNow(), role: () => role };
   }
 
-  if (locks === undefined || channel === undefined) {
-    lead();
-  } else {
+  channel.onmessage = (message: MessageEvent) => {
+    const parsed = parsePeerMessage(message.data);
+    if (parsed === undefined) return;
+    if (parsed.type === "beat" || parsed.type === "bye") {
+      elect({ type: parsed.type, from: parsed.from, now: Date.now() });
+      return;
+    }
+    const reaction = reactTo(role, parsed);
+    switch (reaction.do) {
+      case "apply":
+        toldByPeer = true;
+        elect({ type: "heard", now: Date.now() });
+        hooks.apply(reaction.event);
+        break;
+      case "adopt":
+        toldByPeer = true;
+        elect({ type: "heard", now: Date.now() });
+        hooks.adopt(reaction.task, reaction.connection);
+        break;
+      case "send-sync": {
+        const { task, connection } = hooks.current();
+        post({ type: "sync", task, connection });
+        break;
+      }
+      case "retry-now":
+        leading?.retryNow();
+        break;
+    }
+  };
+
+  if (locks !== undefined) {
     locks.request(name, { signal }, () => {
       lead();
       // Held until the page goes away: then the browser hands the lock on.
@@ -212,8 +263,27 @@ export function joinSharedPoll(
     }).catch(() => {
       // Aborted while still queued: the page is going away.
     });
-    post({ type: "hello" });
+    signal.addEventListener("abort", () => channel.close(), { once: true });
+  } else {
+    election = newElection(Date.now() + Math.random(), Date.now());
+    const tick = () => elect({ type: "tick", now: Date.now() });
+    const first = setTimeout(tick, FIRST_LISTEN_MS);
+    const beats = setInterval(tick, BEAT_MS);
+    const leave = () => {
+      if (role === "leader" && election) {
+        post({ type: "bye", from: election.id });
+      }
+    };
+    addEventListener("pagehide", leave);
+    signal.addEventListener("abort", () => {
+      leave();
+      clearTimeout(first);
+      clearInterval(beats);
+      removeEventListener("pagehide", leave);
+      channel.close();
+    }, { once: true });
   }
+  post({ type: "hello" });
 
   return {
     wake() {

@@ -5,7 +5,6 @@ import {
   parseTaskState,
   parseUpdateAnswer,
 } from "../../lib/client/answers.ts";
-import { endpoint } from "../../lib/client/http.ts";
 
 const state = { status: "En cours", version: 2, epoch: "e", updatedAt: "t" };
 
@@ -61,41 +60,5 @@ Deno.test("answer parsing", async (t) => {
   await t.step("reads the error text of an error body", () => {
     assert.equal(errorMessage({ error: "nope" }), "nope");
     assert.equal(errorMessage("<html>"), undefined);
-  });
-});
-
-Deno.test("endpoint URLs", async (t) => {
-  await t.step(
-    "joins the path whether or not the base ends with a slash",
-    () => {
-      assert.equal(
-        endpoint("http://h:1", "get-status"),
-        "http://h:1/get-status",
-      );
-      assert.equal(
-        endpoint("http://h:1/", "get-status"),
-        "http://h:1/get-status",
-      );
-    },
-  );
-  await t.step("keeps a base path", () => {
-    assert.equal(
-      endpoint("http://h/app/", "poll-status"),
-      "http://h/app/poll-status",
-    );
-    assert.equal(
-      endpoint("http://h/app", "poll-status"),
-      "http://h/app/poll-status",
-    );
-  });
-  await t.step("adds the defined query parameters only", () => {
-    assert.equal(
-      endpoint("http://h", "poll-status", {
-        last_version: 3,
-        epoch: "a b",
-        timeout: undefined,
-      }),
-      "http://h/poll-status?last_version=3&epoch=a+b",
-    );
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * How file names under `routes/` become URL patterns, and which pattern wins
+ * when several match: pure functions, no I/O.
+ */
+
+const REST = /^\[\.\.\.(\w+)\]$/;
+const OPTIONAL = /^\[\[(\w+)\]\]$/;
+const PARAM = /\[(\w+)\]/g;
+
+/** Drops the extension: "blog/[slug].tsx" -> "blog/[slug]", "openapi.json.ts" -> "openapi.json". */
+export function stripExtension(file: string): string {
+  return file.replace(/\.(tsx|ts|jsx|js|mts|mjs)$/, "");
+}
+
+/**
+ * The URLPattern pathname of a route file (relative to `routes/`, extension
+ * dropped): `index` is the directory itself, `[id]` a parameter, `[...rest]`
+ * a catch-all, `[[opt]]` an optional parameter, and `(group)` adds nothing.
+ */
+export function routePattern(file: string): string {
+  const segments = file.split("/").filter((s) => !/^\(.*\)$/.test(s));
+  if (segments.at(-1) === "index") segments.pop();
+  const parts = segments.map((segment) => {
+    const rest = segment.match(REST);
+    if (rest) return `:${rest[1]}*`;
+    const optional = segment.match(OPTIONAL);
+    if (optional) return `:${optional[1]}?`;
+    return segment.split(PARAM).map((piece, i) =>
+      // split() with a capture group alternates text and parameter names.
+      i % 2 === 1 ? `:${piece}` : piece.replace(/[:*?+(){}\\]/g, "\\$&")
+    ).join("");
+  });
+  return "/" + parts.join("/");
+}
+
+/** The pattern a `_middleware` in `dir` (relative to `routes/`) applies to. */
+export function middlewarePattern(dir: string): string {
+  const prefix = dir === "" ? "/" : routePattern(dir);
+  return prefix === "/" ? "/*" : `${prefix}{/*}?`;
+}
+
+function segmentRank(segment: string): number {
+  if (/^:\w+\*$/.test(segment)) return 3;
+  if (/^:\w+\?$/.test(segment)) return 2;
+  return /(^|[^\\]):\w/.test(segment) ? 1 : 0;
+}
+
+/**
+ * Orders patterns so that the first match is the most specific: segment by
+ * segment, static before dynamic before optional before catch-all.
+ */
+export function compareRoutePatterns(a: string, b: string): number {
+  const as = a.split("/");
+  const bs = b.split("/");
+  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+    const diff = segmentRank(as[i]) - segmentRank(bs[i]);
+    if (diff !== 0) return diff;
+  }
+  if (as.length !== bs.length) return as.length - bs.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,86 @@
+import { join } from "node:path";
+import { listFiles } from "./walk.ts";
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  mjs: "text/javascript; charset=utf-8",
+  json: "application/json; charset=utf-8",
+  webmanifest: "application/manifest+json; charset=utf-8",
+  map: "application/json; charset=utf-8",
+  txt: "text/plain; charset=utf-8",
+  xml: "application/xml; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  avif: "image/avif",
+  ico: "image/x-icon",
+  woff: "font/woff",
+  woff2: "font/woff2",
+  wasm: "application/wasm",
+  pdf: "application/pdf",
+};
+
+/** The Content-Type for a file name, by extension. */
+export function contentType(name: string): string {
+  const ext = name.slice(name.lastIndexOf(".") + 1).toLowerCase();
+  return CONTENT_TYPES[ext] ?? "application/octet-stream";
+}
+
+/**
+ * Maps each URL path ("/logo.svg") to its file under `dir`. Listed once, so
+ * a request can only reach a file that was there at start.
+ */
+export async function listStaticFiles(
+  dir: string,
+): Promise<Map<string, string>> {
+  const files = await listFiles(dir);
+  return new Map(files.map((f) => [`/${f}`, join(dir, f)]));
+}
+
+async function etagOf(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", bytes));
+  return `"${
+    Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("")
+  }"`;
+}
+
+/** True when an If-None-Match header lists `etag` (or is "*"). */
+export function etagMatches(header: string | null, etag: string): boolean {
+  if (header === null) return false;
+  return header.split(",").some((t) => {
+    const tag = t.trim().replace(/^W\//, "");
+    return tag === "*" || tag === etag;
+  });
+}
+
+/**
+ * Answers with the file, its content type and a content-hash ETag (304 when
+ * the client has it); a URL carrying the current build id in `__frsh_c` is
+ * cacheable for a year.
+ */
+export async function serveStaticFile(
+  req: Request,
+  file: string,
+  buildId: string,
+): Promise<Response> {
+  const bytes = await Deno.readFile(file);
+  const etag = await etagOf(bytes);
+  const url = new URL(req.url);
+  const headers = new Headers({
+    "content-type": contentType(file),
+    etag,
+    vary: "If-None-Match",
+    "cache-control": url.searchParams.get("__frsh_c") === buildId
+      ? "public, max-age=31536000, immutable"
+      : "no-cache",
+  });
+  if (etagMatches(req.headers.get("if-none-match"), etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(req.method === "HEAD" ? null : bytes, { headers });
+}

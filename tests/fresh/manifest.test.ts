@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { collectAppFiles, manifestSource } from "../../lib/fresh/manifest.ts";
+import { APP, ROOT } from "./fixture.ts";
+
+const appDir = fileURLToPath(APP);
+
+Deno.test("the manifest of the fixture app is the committed fresh.gen.ts", async () => {
+  const files = await collectAppFiles(appDir);
+  const committed = await Deno.readTextFile(new URL("fresh.gen.ts", APP));
+  assert.equal(manifestSource(files), committed);
+});
+
+Deno.test("the manifest lists every route and island, sorted, whatever the input order", async () => {
+  const files = await collectAppFiles(appDir);
+  assert.deepEqual(files.routes, [...files.routes].sort());
+  assert.ok(files.routes.includes("./routes/(marketing)/pricing.tsx"));
+  assert.ok(files.routes.includes("./routes/api/_middleware.ts"));
+  assert.deepEqual(files.islands, [
+    "./islands/Counter.tsx",
+    "./islands/Greeting.tsx",
+  ]);
+  const shuffled = {
+    routes: [...files.routes].reverse(),
+    islands: [...files.islands].reverse(),
+  };
+  assert.equal(manifestSource(shuffled), manifestSource(files));
+});
+
+Deno.test("the manifest passes deno fmt --check, with and without islands", async () => {
+  const sources = [
+    manifestSource(await collectAppFiles(appDir)),
+    manifestSource({ routes: ["./routes/index.tsx"], islands: [] }),
+    manifestSource({ routes: [], islands: [] }),
+  ];
+  const dir = await Deno.makeTempDir();
+  try {
+    const paths = sources.map((_, i) => `${dir}/m${i}.ts`);
+    await Promise.all(sources.map((s, i) => Deno.writeTextFile(paths[i], s)));
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--check", ...paths],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the manifest imports statically and names no file system path", async () => {
+  const source = manifestSource(await collectAppFiles(appDir));
+  assert.match(source, /^import \* as \$0 from "\.\/routes\//m);
+  assert.doesNotMatch(source, /import\(/);
+  assert.match(source, /baseUrl: import\.meta\.url,/);
+  assert.doesNotMatch(source, new RegExp(appDir));
+});

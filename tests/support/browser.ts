@@ -1,0 +1,122 @@
+/**
+ * Drives Debian's Chromium (headless) with puppeteer-core, for tests that must
+ * see a page as a person does. Never downloads a browser of its own.
+ *
+ * ```ts
+ * browserTest("the counter counts", async (browser) => {
+ *   const page = await browser.newPage();
+ *   await page.goto(url);
+ *   await page.click("button");
+ * });
+ * ```
+ */
+import puppeteer, { type Browser } from "puppeteer-core";
+
+export type { Browser, Page } from "puppeteer-core";
+
+/** The Chromium binary; CHROMIUM_PATH overrides it. */
+export const CHROMIUM_PATH = Deno.env.get("CHROMIUM_PATH") ??
+  "/usr/bin/chromium";
+
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** True when the Chromium binary exists. */
+export function hasChromium(): boolean {
+  try {
+    return Deno.statSync(CHROMIUM_PATH).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** A running browser with its own fresh profile; `close()` ends both. */
+export interface LaunchedBrowser {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Starts headless Chromium with a fresh temporary profile. */
+export async function launchBrowser(): Promise<LaunchedBrowser> {
+  const userDataDir = await Deno.makeTempDir({ prefix: "chromium-profile-" });
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      userDataDir,
+      args: ARGS,
+    });
+  } catch (error) {
+    await Deno.remove(userDataDir, { recursive: true });
+    throw error;
+  }
+  return {
+    browser,
+    async close() {
+      try {
+        await browser.close();
+      } finally {
+        await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
+      }
+    },
+  };
+}
+
+/** Runs `fn` with a fresh browser, which is closed whatever `fn` does. */
+export async function withBrowser<T>(
+  fn: (browser: Browser) => Promise<T>,
+): Promise<T> {
+  const launched = await launchBrowser();
+  try {
+    return await fn(launched.browser);
+  } finally {
+    await launched.close();
+  }
+}
+
+let warned = false;
+
+/**
+ * Registers a test that gets a fresh browser. Without Chromium the test is
+ * ignored, with a loud message, except in CI (CI=true), where it fails.
+ */
+export function browserTest(
+  name: string,
+  fn: (browser: Browser, t: Deno.TestContext) => Promise<void>,
+): void {
+  const missing = !hasChromium();
+  if (missing && Deno.env.get("CI") !== "true") {
+    if (!warned) {
+      warned = true;
+      console.error(
+        `\n!!! BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium) !!!\n`,
+      );
+    }
+    Deno.test({ name, ignore: true, fn() {} });
+    return;
+  }
+  Deno.test({
+    name,
+    // puppeteer talks to Chromium over a pipe and child process whose
+    // handles and pending reads outlive browser.close() by a tick; the
+    // browser is still always closed (see withBrowser).
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn(t) {
+      if (missing) {
+        throw new Error(
+          `no Chromium at ${CHROMIUM_PATH}: browser tests cannot run in CI (apt-get install chromium)`,
+        );
+      }
+      await withBrowser((browser) => fn(browser, t));
+    },
+  });
+}
