@@ -28,22 +28,22 @@ if (problem !== undefined) {
 
 // Imported only now: loading the routes opens the store.
 const { createHandler } = await import("$fresh/server.ts");
+const { runShutdownHooks } = await import("$fresh/start.ts");
 const { default: manifest } = await import("./fresh.gen.ts");
 const { default: config } = await import("./fresh.config.ts");
 
 const handler = await createHandler(manifest, config);
 
-// deno serve stops taking requests on SIGINT/SIGTERM but then waits for each
+// deno serve stops taking connections on SIGINT/SIGTERM, then waits for each
 // worker to fall idle, which an open KV watch never does: run the plugins'
-// shutdown (held polls are answered, the store is closed) so the worker ends.
+// shutdown hooks (held polls are answered, the store is closed) so it ends.
 let stopping: Promise<void> | undefined;
 const stop = () => {
-  stopping ??= (async () => {
-    for (const plugin of config.plugins ?? []) await plugin.shutdown?.();
-  })();
+  stopping ??= runShutdownHooks(config.plugins ?? []);
 };
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, stop);
 }
 
-export default { fetch: handler } satisfies Deno.ServeDefaultExport;
+// What `deno serve` runs: a default export with `fetch`.
+export default { fetch: handler };

@@ -21,7 +21,7 @@ export interface FanoutOptions {
   n: number;
   connectConcurrency: number;
   connectTimeoutMs: number;
-  /** Longest wait for all polls to be opened. */
+  /** Time allowed to open the polls; connections not started by then are counted as failed. */
   openTimeoutMs: number;
   /** Longest wait for the answers after the update. */
   answerTimeoutMs: number;
@@ -32,6 +32,10 @@ export interface FanoutResult {
   n: number;
   /** Polls whose request was written on an open connection. */
   connected: number;
+  /** Time to open every connection and write its poll. */
+  openMs: number;
+  /** Holds that ran out before the update and were polled again. */
+  repolls: number;
   /** True when the server went quiet before the update (it had read every poll). */
   settled: boolean;
   rssIdleKiB: number | null;
@@ -96,6 +100,7 @@ async function fanoutWith(
   const rssIdleKiB = server.rssKiB();
   const id = nextId++;
   const shares = share(options.n, workers.length);
+  const openStart = wallNow();
   await Promise.all(workers.map((worker, i) =>
     worker.send({
       op: "fanout",
@@ -106,11 +111,16 @@ async function fanoutWith(
       epoch: before.epoch,
       connectConcurrency: options.connectConcurrency,
       connectTimeoutMs: options.connectTimeoutMs,
+      openDeadline: openStart + options.openTimeoutMs,
     })
   ));
-  const opened = await Promise.all(
-    workers.map((w) => w.next(eventOf("opened", id), options.openTimeoutMs)),
-  );
+  const opened = await Promise.all(workers.map((w) =>
+    w.next(
+      eventOf("opened", id),
+      options.openTimeoutMs + 3 * options.connectTimeoutMs,
+    )
+  ));
+  const openMs = wallNow() - openStart;
   const connected = opened.reduce((n, e) => n + e.connected, 0);
   const settled = await waitIdle(server.pid, 15_000);
   const rssHeldKiB = server.rssKiB();
@@ -151,10 +161,12 @@ async function fanoutWith(
   const errors: Record<string, number> = {};
   let rejected503 = 0;
   let retryAfter = 0;
+  let repolls = 0;
   let unanswered = 0;
   let lastAt = sentAt;
   for (const { answers } of done) {
     retryAfter += answers.retryAfter;
+    repolls += answers.repolls;
     unanswered += answers.unanswered;
     for (const [reason, count] of Object.entries(answers.errors)) {
       errors[reason] = (errors[reason] ?? 0) + count;
@@ -182,6 +194,8 @@ async function fanoutWith(
   return {
     n: options.n,
     connected,
+    openMs,
+    repolls,
     settled,
     rssIdleKiB,
     rssHeldKiB,

@@ -51,6 +51,21 @@ async function connect(
   }
 }
 
+/**
+ * Connects, trying again once after a timeout: a full listen queue drops
+ * the SYN, and the kernel's own retry comes only seconds later.
+ */
+async function connectPatiently(
+  command: FanoutCommand,
+): Promise<WireConnection> {
+  try {
+    return await connect(command.port, command.connectTimeoutMs);
+  } catch (error) {
+    if (errorReason(error) !== "connect timeout") throw error;
+    return await connect(command.port, command.connectTimeoutMs);
+  }
+}
+
 function close(conn: WireConnection): void {
   conn.close();
   open.delete(conn);
@@ -73,6 +88,7 @@ class Fanout {
     version: [],
     at: [],
     retryAfter: 0,
+    repolls: 0,
     errors: {},
     unanswered: 0,
   };
@@ -95,13 +111,17 @@ class Fanout {
     const opener = async () => {
       while (next < command.count) {
         next++;
+        if (wallNow() > command.openDeadline) {
+          this.#end(null, new Error("not opened before the deadline"));
+          continue;
+        }
         let conn: WireConnection | null = null;
         try {
-          conn = await connect(command.port, command.connectTimeoutMs);
+          conn = await connectPatiently(command);
           this.#waiting.add(conn);
           await conn.write(request);
           connected++;
-          this.#await(conn);
+          this.#await(conn, request);
         } catch (error) {
           this.#end(conn, error);
         }
@@ -112,11 +132,26 @@ class Fanout {
     return connected;
   }
 
-  #await(conn: WireConnection): void {
+  #await(conn: WireConnection, request: Uint8Array): void {
     conn.read().then((response) => {
       if (this.#finished) return;
+      const body = jsonBody(response);
+      if (
+        response.status === 200 &&
+        (body as { timeout?: unknown } | undefined)?.timeout === true
+      ) {
+        // The hold ran out before the update (opening thousands of polls on
+        // a busy machine can take longer than a hold): poll again, as any
+        // long-polling client would.
+        this.answers.repolls++;
+        conn.write(request).then(
+          () => this.#await(conn, request),
+          (error) => this.#end(conn, error),
+        );
+        return;
+      }
       this.answers.status.push(response.status);
-      this.answers.version.push(versionOf(jsonBody(response)));
+      this.answers.version.push(versionOf(body));
       this.answers.at.push(response.at);
       if (
         response.status === 503 &&

@@ -106,7 +106,7 @@ class Bench {
       await runFanout(server, this.workers, {
         n: config.warmupPolls,
         connectConcurrency: config.connectConcurrency,
-        connectTimeoutMs: 3_000,
+        connectTimeoutMs: 5_000,
         openTimeoutMs: 60_000,
         answerTimeoutMs: 10_000,
       });
@@ -166,8 +166,8 @@ class Bench {
                 runFanout(s, this.workers, {
                   n,
                   connectConcurrency: config.connectConcurrency,
-                  connectTimeoutMs: 3_000,
-                  openTimeoutMs: 120_000,
+                  connectTimeoutMs: 5_000,
+                  openTimeoutMs: 60_000,
                   answerTimeoutMs: config.answerTimeoutMs,
                 }),
             );

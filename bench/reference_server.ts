@@ -70,6 +70,9 @@ async function update(request: Request): Promise<Response> {
   return json({ message: "Statut mis à jour avec succès", ...state });
 }
 
+// Exit cleanly (not killed) on SIGTERM, so that `--cpu-prof` can write its profile.
+Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
+
 Deno.serve({
   port: Number(Deno.env.get("PORT") ?? 3000),
   hostname: Deno.env.get("HOSTNAME") ?? "127.0.0.1",

@@ -276,6 +276,20 @@ export function renderReport(results: BenchResults): string {
       false,
     );
     add(
+      `fan-out ${N}: seconds to open the polls`,
+      list,
+      (f) => f.openMs / 1000,
+      one,
+      false,
+    );
+    add(
+      `fan-out ${N}: holds timed out and re-polled before the update`,
+      list,
+      (f) => f.repolls,
+      int,
+      false,
+    );
+    add(
       `fan-out ${N}: server CPU % of a core`,
       list,
       (f) => f.serverCpuPct,

@@ -15,6 +15,8 @@ export interface FanoutCommand {
   /** Connection attempts in flight at once, so the listen queue never overflows. */
   connectConcurrency: number;
   connectTimeoutMs: number;
+  /** No connection is started after this; the rest count as not opened. */
+  openDeadline: number;
 }
 
 /** Stop waiting for fan-out answers at `deadline`; answers `fanout_done`. */
@@ -68,6 +70,8 @@ export interface FanoutAnswers {
   at: number[];
   /** Answers with status 503 that carried `Retry-After`. */
   retryAfter: number;
+  /** Hold timeouts answered before the update, each followed by a new poll. */
+  repolls: number;
   /** Connections that failed, by reason. */
   errors: Record<string, number>;
   /** Connections still waiting at the deadline. */

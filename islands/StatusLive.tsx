@@ -7,7 +7,7 @@ import { indicatorOf } from "../lib/ui/connection.ts";
 import { refreshEvery } from "../lib/ui/format.ts";
 import { initialLiveState, liveReducer } from "../lib/ui/live_state.ts";
 import { runLivePoll } from "../lib/ui/live_poll.ts";
-import { joinSharedPoll, type SharedPoll } from "../lib/ui/shared_poll.ts";
+import { joinSharedPoll } from "../lib/ui/shared_poll.ts";
 import { faviconHref, pageTitle, STATUS_LOOKS } from "../lib/ui/status_look.ts";
 import { ActivityLog } from "../components/ActivityLog.tsx";
 import { AdminPanel } from "../components/AdminPanel.tsx";
@@ -52,7 +52,6 @@ export default function StatusLive({ initial, renderedAt }: StatusLiveProps) {
   const [tokenMessage, setTokenMessage] = useState("jeton requis");
   const latest = useRef(state);
   latest.current = state;
-  const poll = useRef<SharedPoll>();
   const dialog = useRef<HTMLDialogElement>(null);
   const awaitingToken = useRef<Status>();
 
@@ -89,7 +88,6 @@ export default function StatusLive({ initial, renderedAt }: StatusLiveProps) {
       stop.signal,
       navigator.locks,
     );
-    poll.current = shared;
 
     const onOnline = () => {
       dispatch({ type: "network", online: true, at: Date.now() });

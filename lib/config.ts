@@ -76,7 +76,7 @@ export function parseConfig(
   openFileLimit: number | undefined,
 ): AppConfig {
   const onDeploy = env("DENO_DEPLOYMENT_ID") !== undefined;
-  const store = env("STATUS_STORE") || "memory";
+  const store = env("STATUS_STORE") || "kv";
   if (store !== "memory" && store !== "kv" && store !== "redis") {
     throw new ConfigError(
       `STATUS_STORE must be one of memory, kv, redis, got ${

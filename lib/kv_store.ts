@@ -105,8 +105,9 @@ async function readOrCreate(kv: Deno.Kv, now: () => Date): Promise<Current> {
 /**
  * Keeps the status in Deno KV: an embedded SQLite file on one machine, the
  * replicated database on Deno Deploy. Every update is one atomic commit
- * checked against the versionstamp it read, so versions are never skipped,
- * repeated or reordered, whichever process or isolate writes. Changes
+ * checked against the versionstamp of the state it was decided on, so
+ * versions are never skipped, repeated or reordered, whichever process or
+ * isolate writes. Changes
  * written elsewhere arrive through `kv.watch` and wake this process's polls.
  */
 export class KvStore implements StatusStore {
@@ -118,8 +119,11 @@ export class KvStore implements StatusStore {
   #retryMs: number;
   /** Serialises this process's updates, so they do not fight each other for the commit. */
   #lock = `kv-status-update-${crypto.randomUUID()}`;
-  /** Versionstamp of the state the hub holds: entries are applied in commit order. */
-  #seen: string;
+  /**
+   * The newest stored status this process has seen (read, written or
+   * watched) and its versionstamp: entries are applied in commit order.
+   */
+  #latest: Current;
   #follower: KeyFollower | undefined;
   #fault: string | undefined;
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -131,7 +135,7 @@ export class KvStore implements StatusStore {
     this.#now = options.now ?? (() => new Date());
     this.#maxAttempts = options.maxAttempts ?? 50;
     this.#retryMs = options.retryMs ?? 1_000;
-    this.#seen = current.stamp;
+    this.#latest = current;
     this.hub = new StateHub(current.record.state, current.record.history);
   }
 
@@ -157,6 +161,7 @@ export class KvStore implements StatusStore {
     return store;
   }
 
+  /** Applies an update with one checked commit, deciding again while other writers win. */
   async update(request: UpdateRequest): Promise<UpdateResult> {
     if (this.#closed) throw new StoreUnavailableError("the store is closed");
     return await navigator.locks.request(
@@ -165,10 +170,12 @@ export class KvStore implements StatusStore {
     );
   }
 
+  /** False from a failed database operation until the database answers again. */
   healthy(): boolean {
     return !this.#closed && this.#fault === undefined;
   }
 
+  /** Ends the watch and the timers, lets queued updates finish, then closes the database. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -182,7 +189,7 @@ export class KvStore implements StatusStore {
 
   async #update(request: UpdateRequest): Promise<UpdateResult> {
     for (let attempt = 1;; attempt++) {
-      const result = await this.#attempt(request);
+      const result = await this.#attempt(request, attempt === 1);
       if (result !== undefined) return result;
       if (attempt >= this.#maxAttempts) {
         throw new StoreUnavailableError(
@@ -194,15 +201,26 @@ export class KvStore implements StatusStore {
   }
 
   /**
-   * One read-decide-commit round. Undefined when it must be tried again:
-   * another writer committed first, or held SQLite's write lock.
+   * One decide-commit round. Undefined when it must be tried again: another
+   * writer committed first, or held SQLite's write lock.
+   *
+   * The first round decides on the newest state this process has seen and
+   * lets the commit's versionstamp check prove it current, which saves a
+   * read (a round trip to the primary region on Deno Deploy). Only a change
+   * is proven that way, so a refusal (unchanged, conflict) is decided again
+   * on a fresh read.
    */
-  async #attempt(request: UpdateRequest): Promise<UpdateResult | undefined> {
+  async #attempt(
+    request: UpdateRequest,
+    fromLatest: boolean,
+  ): Promise<UpdateResult | undefined> {
     try {
-      const current = await readOrCreate(this.#kv, this.#now);
-      this.#recovered();
-      this.#apply(current);
-      const step = transition(current.record.state, request, this.#now());
+      let current = fromLatest ? this.#latest : await this.#read();
+      let step = transition(current.record.state, request, this.#now());
+      if (step.kind !== "changed" && fromLatest) {
+        current = await this.#read();
+        step = transition(current.record.state, request, this.#now());
+      }
       if (step.kind !== "changed") {
         return { kind: step.kind, state: step.state };
       }
@@ -215,6 +233,7 @@ export class KvStore implements StatusStore {
         .set(STATUS_KEY, record)
         .commit();
       if (!commit.ok) return undefined;
+      this.#recovered();
       this.#apply({ record, stamp: commit.versionstamp });
       return { kind: "changed", state: step.state };
     } catch (error) {
@@ -225,10 +244,18 @@ export class KvStore implements StatusStore {
     }
   }
 
+  /** Reads the stored status (creating it if the data was wiped) and takes it in. */
+  async #read(): Promise<Current> {
+    const current = await readOrCreate(this.#kv, this.#now);
+    this.#recovered();
+    this.#apply(current);
+    return current;
+  }
+
   /** Hands a newer stored state to the hub; older or already known ones are ignored. */
   #apply(current: Current): void {
-    if (!isNewerStamp(current.stamp, this.#seen)) return;
-    this.#seen = current.stamp;
+    if (!isNewerStamp(current.stamp, this.#latest.stamp)) return;
+    this.#latest = current;
     this.hub.apply(current.record.state, current.record.history);
   }
 

@@ -1,6 +1,9 @@
 /** What a {@link followKey} reports. */
 export interface FollowHandlers {
-  /** Every value the key takes (possibly skipping some, never going back). */
+  /**
+   * Values the key takes, possibly skipping some. Watch and refresh entries
+   * may arrive out of order: their versionstamps tell which is newer.
+   */
   onEntry(entry: Deno.KvEntryMaybe<unknown>): void | Promise<void>;
   /** The watch or a refresh failed; following goes on after a pause. */
   onError(error: unknown): void;

@@ -30,13 +30,25 @@ async function kvFolder(): Promise<{
   };
 }
 
+/**
+ * `fetch` through `client`, whose connections no other request shares.
+ * (Deno's `client` option is missing from the DOM's `RequestInit` type.)
+ */
+function fetchVia(
+  client: Deno.HttpClient | undefined,
+  url: string,
+  init: RequestInit = {},
+): Promise<Response> {
+  return fetch(url, { ...init, client } as RequestInit);
+}
+
 /** GETs a JSON answer on a connection of its own (so `deno serve --parallel` may route it to any worker). */
 async function fresh<T>(
   url: string,
   init: RequestInit = {},
 ): Promise<{ code: number; body: T }> {
   using client = Deno.createHttpClient({});
-  const response = await fetch(url, { ...init, client });
+  const response = await fetchVia(client, url, init);
   return { code: response.status, body: await response.json() as T };
 }
 
@@ -45,38 +57,74 @@ function postStatus(
   body: { status: Status; expected_version?: number },
   client?: Deno.HttpClient,
 ): Promise<Response> {
-  return fetch(`${url}/update-status`, {
+  return fetchVia(client, `${url}/update-status`, {
     method: "POST",
     headers: JSON_HEADERS,
     body: JSON.stringify(body),
-    client,
   });
 }
 
 /** Reads one unlabelled gauge or counter from `/metrics`, on a fresh connection. */
 async function metric(url: string, name: string): Promise<number> {
   using client = Deno.createHttpClient({});
-  const text = await (await fetch(`${url}/metrics`, { client })).text();
+  const text = await (await fetchVia(client, `${url}/metrics`)).text();
   const match = text.match(new RegExp(`^${name} (\\d+)$`, "m"));
   assert.ok(match, `${name} missing from /metrics`);
   return Number(match[1]);
 }
 
 /**
- * True when the values read from the workers of a two-worker server (each
- * read lands on either one) are the two workers' shares of `total`: two
- * values adding up to it, or one value that is half of it.
+ * Reads a metric over fresh connections until two different values show up
+ * (each read lands on either worker of a two-worker server) or `reads` run
+ * out: the values of both workers, or of one when they are equal or the
+ * other was never reached.
  */
-async function splitAcrossTwoWorkers(
+async function workerValues(
   url: string,
   name: string,
-  total: number,
-  reads = 16,
-): Promise<boolean> {
+  reads = 64,
+): Promise<number[]> {
   const seen = new Set<number>();
-  for (let i = 0; i < reads; i++) seen.add(await metric(url, name));
-  const [a, b = a] = [...seen];
-  return seen.size <= 2 && a + b === total && a > 0 && b > 0;
+  for (let i = 0; i < reads && seen.size < 2; i++) {
+    seen.add(await metric(url, name));
+  }
+  return [...seen];
+}
+
+/**
+ * The two workers' shares of `total`, when the values read are exactly that:
+ * two values adding up to it, or one value that is half of it (both equal).
+ * Undefined otherwise (a worker not reached, or values changing meanwhile).
+ */
+function shares(values: number[], total: number): [number, number] | undefined {
+  if (values.length === 2 && values[0] + values[1] === total) {
+    return [values[0], values[1]];
+  }
+  if (values.length === 1 && values[0] * 2 === total) {
+    return [values[0], values[0]];
+  }
+  return undefined;
+}
+
+const CURRENT_ANSWERS = 'status_poll_answers_total\\{outcome="current"\\}';
+
+/**
+ * Waits until both workers take connections: `deno serve` says it listens
+ * once its first worker does, and the second may still be loading.
+ */
+async function waitForTwoWorkers(url: string): Promise<void> {
+  let sent = 0;
+  await waitFor(
+    async () => {
+      // One more "current" answer, counted by whichever worker takes it.
+      await fresh(`${url}/poll-status`);
+      sent++;
+      const split = shares(await workerValues(url, CURRENT_ANSWERS, 16), sent);
+      return split !== undefined && split[0] > 0 && split[1] > 0;
+    },
+    30_000,
+    "both workers to take connections",
+  );
 }
 
 Deno.test("kv store over HTTP: a restart after SIGKILL keeps the status, version, epoch and history", async () => {
@@ -309,9 +357,9 @@ async function wakeAll(
   try {
     const polls = Array.from({ length: count }, async (_, i) => {
       const url = pollUrls[i % pollUrls.length];
-      const response = await fetch(
+      const response = await fetchVia(
+        clients[i % clients.length],
         `${url}/poll-status?last_version=${state.version}&epoch=${state.epoch}`,
-        { client: clients[i % clients.length] },
       );
       const body = await response.json() as PollAnswer;
       return { code: response.status, body, at: performance.now() };
@@ -346,30 +394,32 @@ Deno.test("kv store over HTTP: deno serve --parallel wakes polls held by every w
     POLL_TIMEOUT_MS: "20000",
   });
   try {
+    await waitForTwoWorkers(server.url);
     const wakeTimes: number[] = [];
-    // At least three rounds, and until both workers have taken an update (each lands on either).
+    let splitRounds = 0;
+    // Each connection lands on either worker: go on until polls were held by
+    // both workers at once and each worker has taken at least one update.
     for (let round = 1;; round++) {
+      let held: [number, number] | undefined;
       wakeTimes.push(
-        await wakeAll(
-          [server.url],
-          server.url,
-          200,
-          () => splitAcrossTwoWorkers(server.url, "status_waiters", 200),
-        ),
+        await wakeAll([server.url], server.url, 200, async () => {
+          held = shares(await workerValues(server.url, "status_waiters"), 200);
+          return held !== undefined;
+        }),
       );
-      assert.ok(
-        await splitAcrossTwoWorkers(
-          server.url,
-          'status_poll_answers_total\\{outcome="changed"\\}',
-          200 * round,
-        ),
-        "both workers held and answered polls",
+      if (held && held[0] > 0 && held[1] > 0) splitRounds++;
+      const updates = shares(
+        await workerValues(server.url, "status_updates_total"),
+        round,
       );
       if (
-        round >= 3 &&
-        await splitAcrossTwoWorkers(server.url, "status_updates_total", round)
+        round >= 3 && splitRounds >= 2 && updates && updates[0] > 0 &&
+        updates[1] > 0
       ) break;
-      assert.ok(round < 10, "the updates never reached both workers");
+      assert.ok(
+        round < 12,
+        "in 12 rounds, polls and updates never reached both workers",
+      );
     }
     console.log(
       `2 workers, ${wakeTimes.length} rounds of 200 polls: last poll answered ${
@@ -382,9 +432,9 @@ Deno.test("kv store over HTTP: deno serve --parallel wakes polls held by every w
     const clients = Array.from({ length: 10 }, () => Deno.createHttpClient({}));
     try {
       const polls = Array.from({ length: 40 }, async (_, i) => {
-        const response = await fetch(
+        const response = await fetchVia(
+          clients[i % clients.length],
           `${server.url}/poll-status?last_version=${state.version}&epoch=${state.epoch}`,
-          { client: clients[i % clients.length] },
         );
         return {
           code: response.status,
@@ -392,7 +442,9 @@ Deno.test("kv store over HTTP: deno serve --parallel wakes polls held by every w
         };
       });
       await waitFor(
-        () => splitAcrossTwoWorkers(server.url, "status_waiters", 40),
+        async () =>
+          shares(await workerValues(server.url, "status_waiters"), 40) !==
+            undefined,
         10_000,
         "40 polls to be held",
       );

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { STATUS_KEY } from "../lib/kv_record.ts";
+import {
+  freshStatus,
+  isNewerStamp,
+  parseStoredStatus,
+  STATUS_KEY,
+} from "../lib/kv_record.ts";
 import { KvStore, openKvStore, StoreOpenError } from "../lib/kv_store.ts";
 import { STATUSES } from "../lib/statuses.ts";
 import { StoreUnavailableError } from "../lib/store.ts";
@@ -25,6 +30,56 @@ storeSuite("kv store", async () => {
       await folder.dispose();
     },
   };
+});
+
+Deno.test("kv store: a stored value is read back only when it is a status record", async (t) => {
+  const at = "2026-01-01T00:00:00.000Z";
+  const good = {
+    state: { status: "Échec", version: 7, epoch: "e", updatedAt: at },
+    history: [
+      { version: 6, status: "En cours", at },
+      { version: 7, status: "Échec", at },
+    ],
+  };
+  await t.step("a state with its contiguous history", () => {
+    assert.deepEqual(parseStoredStatus(good), good);
+    assert.deepEqual(parseStoredStatus(freshStatus("e", new Date(at))), {
+      state: { status: "En attente", version: 0, epoch: "e", updatedAt: at },
+      history: [],
+    });
+  });
+  const bad: [string, unknown][] = [
+    ["not an object", "hello"],
+    ["an unknown status", {
+      ...good,
+      state: { ...good.state, status: "Done" },
+    }],
+    ["a negative version", { ...good, state: { ...good.state, version: -1 } }],
+    ["an empty epoch", { ...good, state: { ...good.state, epoch: "" } }],
+    ["no history", { state: good.state }],
+    ["a gap in the history", { ...good, history: [good.history[0]] }],
+    ["history past the state", {
+      ...good,
+      history: [...good.history, { version: 8, status: "Échec", at }],
+    }],
+  ];
+  for (const [what, value] of bad) {
+    await t.step(
+      `not ${what}`,
+      () => assert.equal(parseStoredStatus(value), undefined),
+    );
+  }
+  await t.step("versionstamps order commits", () => {
+    assert.equal(
+      isNewerStamp("00000000000000020000", "00000000000000010000"),
+      true,
+    );
+    assert.equal(
+      isNewerStamp("00000000000000010000", "00000000000000010000"),
+      false,
+    );
+    assert.equal(isNewerStamp("00000000000000010000", null), true);
+  });
 });
 
 Deno.test("kv store: reopening the file keeps the state, the epoch and the history", async () => {
@@ -187,6 +242,57 @@ Deno.test("kv store: a wiped database starts a new epoch and resets held polls",
     assert.notEqual(store.hub.state.epoch, oldEpoch);
     assert.equal(store.hub.state.version, 0);
     assert.equal(store.hub.state.status, "En attente");
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("kv store: an update is decided on the stored state, not on the last one seen", async (t) => {
+  const kv = await Deno.openKv(":memory:");
+  const store = await KvStore.open(kv);
+  try {
+    // Another writer commits behind the store's back; the store may not have seen it yet.
+    const writeBehind = async (status: "En cours" | "Échec") => {
+      const entry = await kv.get<{ state: { version: number; epoch: string } }>(
+        STATUS_KEY,
+      );
+      const { version, epoch } = entry.value!.state;
+      const at = new Date().toISOString();
+      const next = {
+        state: { status, version: version + 1, epoch, updatedAt: at },
+        history: [{ version: version + 1, status, at }],
+      };
+      assert.ok(
+        (await kv.atomic().check(entry).set(STATUS_KEY, next).commit()).ok,
+      );
+      return next.state;
+    };
+
+    await t.step(
+      "a compare-and-set against the version it last saw conflicts",
+      async () => {
+        const seen = store.hub.state.version;
+        const written = await writeBehind("En cours");
+        const result = await store.update({
+          status: "Terminée",
+          expectedVersion: seen,
+        });
+        assert.equal(result.kind, "conflict");
+        assert.deepEqual(result.state, written);
+      },
+    );
+
+    await t.step(
+      "the status another writer just set is unchanged, not a new version",
+      async () => {
+        const written = await writeBehind("Échec");
+        const result = await store.update({ status: "Échec" });
+        assert.equal(result.kind, "unchanged");
+        assert.deepEqual(result.state, written);
+        const stored = await kv.get<{ state: { version: number } }>(STATUS_KEY);
+        assert.equal(stored.value?.state.version, written.version);
+      },
+    );
   } finally {
     await store.close();
   }

@@ -144,7 +144,7 @@ class Watcher implements StatusWatch {
         }
         const reduction = reducePoll(known, answer);
         known = reduction.state;
-        paced = false;
+        paced = !reduction.progress;
         for (const event of reduction.events) yield event;
       }
     } finally {

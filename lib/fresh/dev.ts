@@ -20,12 +20,10 @@ export default async function dev(
     `Manifest: ${files.routes.length} routes, ${files.islands.length} islands.`,
   );
   if (Deno.args[0] === "build") {
-    const bundle = await bundleIslands(appDir, files.islands);
-    const buildId = await contentId(bundle);
-    await writeBuild(appDir, bundle, buildId);
-    console.log(
-      `Built ${bundle.files.size} files into _fresh/ (build ${buildId}).`,
-    );
+    const bundle = await bundleIslands(appDir, files.islands, "");
+    bundle.buildId = await contentId(bundle.files);
+    await writeBuild(appDir, bundle);
+    console.log(`Built ${bundle.files.size} files into _fresh/.`);
     return;
   }
   internal.dev = true;

@@ -14,7 +14,6 @@ import type {
   PageProps,
   Plugin,
   PluginRenderFunctionResult,
-  PluginRenderStyleTag,
 } from "./types.ts";
 
 /** One exported component of an island module. */
@@ -144,40 +143,35 @@ export function renderPage(
   }
 }
 
-/** Runs each plugin's `render` hook around `result`; returns the styles they add. */
+const attribute = (name: string, value?: string) =>
+  value
+    ? ` ${name}="${value.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"`
+    : "";
+
+/**
+ * Runs each plugin's `render` hook around `result`; returns the `<style>`
+ * tags they add (CSS cannot end its tag early).
+ */
 export function pluginStyles(
   plugins: Plugin[],
   result: PluginRenderFunctionResult,
-): PluginRenderStyleTag[] {
-  const styles: PluginRenderStyleTag[] = [];
+): string {
+  let tags = "";
   for (const plugin of plugins) {
     if (!plugin.render) continue;
     let called = false;
-    const out = plugin.render({
-      render: () => {
-        called = true;
-        return result;
-      },
-    });
+    const out = plugin.render({ render: () => (called = true, result) });
     if (!called) {
       throw new Error(`plugin ${plugin.name} did not call ctx.render()`);
     }
-    styles.push(...out.styles ?? []);
+    for (const s of out.styles ?? []) {
+      const css = s.cssText.replace(/<\/style/gi, "<\\/style");
+      tags += `<style${attribute("id", s.id)}${
+        attribute("media", s.media)
+      }>${css}</style>`;
+    }
   }
-  return styles;
-}
-
-function escapeAttr(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
-}
-
-/** `<style>` tags for the head; `</style` inside CSS cannot end the tag early. */
-export function styleTags(styles: PluginRenderStyleTag[]): string {
-  return styles.map((s) =>
-    `<style${s.id ? ` id="${escapeAttr(s.id)}"` : ""}${
-      s.media ? ` media="${escapeAttr(s.media)}"` : ""
-    }>${s.cssText.replace(/<\/style/gi, "<\\/style")}</style>`
-  ).join("");
+  return tags;
 }
 
 /**
@@ -186,18 +180,19 @@ export function styleTags(styles: PluginRenderStyleTag[]): string {
  */
 export function islandScript(
   uses: IslandUse[],
-  urls: { runtime: string; modules: string[] },
+  runtime: string,
+  modules: string[],
   buildId: string,
 ): string {
   if (uses.length === 0) return "";
   const used = [...new Set(uses.map((u) => u.island.module))];
   const data = uses.map((u) => [u.island.module, u.island.exportName, u.props]);
-  const js = `import{boot}from${JSON.stringify(urls.runtime)};` +
-    used.map((m) => `import*as m${m} from${JSON.stringify(urls.modules[m])};`)
-      .join("") +
-    `boot({${used.map((m) => `${m}:m${m}`).join(",")}},${
-      JSON.stringify(JSON.stringify(data))
-    },${JSON.stringify(buildId)});`;
+  const js = `import{boot}from${JSON.stringify(runtime)};` +
+    used.map((m) => `import*as m${m} from${JSON.stringify(modules[m])};`).join(
+      "",
+    ) +
+    `boot({${used.map((m) => `${m}:m${m}`).join(",")}},` +
+    `${JSON.stringify(JSON.stringify(data))},${JSON.stringify(buildId)});`;
   // "<" only occurs inside string literals here, where \u003c means the same.
   return `<script type="module">${js.replace(/</g, "\\u003c")}</script>`;
 }

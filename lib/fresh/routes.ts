@@ -14,7 +14,6 @@ import type {
   PageProps,
   Plugin,
   RouteConfig,
-  RouteModule,
 } from "./types.ts";
 
 /** A page or API route, ready to match. */
@@ -42,46 +41,32 @@ export interface RouteTable {
   error?: Route;
 }
 
-function component(mod: RouteModule): ComponentType<PageProps> | undefined {
-  return typeof mod.default === "function"
-    ? mod.default as ComponentType<PageProps>
-    : undefined;
-}
+type Module = Record<string, unknown>;
 
-function handler(
-  mod: RouteModule,
-  key: string,
-): Handler | Handlers | undefined {
-  const h = mod.handler;
-  if (h === undefined || typeof h === "function") return h as Handler;
-  if (typeof h === "object" && h !== null) return h as Handlers;
-  throw new TypeError(`${key}: handler must be a function or an object`);
-}
-
-function route(
-  pattern: string,
-  mod: RouteModule,
-  key: string,
-): Route {
+function route(pattern: string, mod: Module): Route {
   const config = (mod.config ?? {}) as RouteConfig;
   const path = config.routeOverride ?? pattern;
+  if (!["undefined", "function", "object"].includes(typeof mod.handler)) {
+    throw new TypeError(`${path}: handler must be a function or an object`);
+  }
   return {
     pattern: path,
     matcher: new URLPattern({ pathname: path }),
-    component: component(mod),
-    handler: handler(mod, key),
+    component: typeof mod.default === "function"
+      ? mod.default as ComponentType<PageProps>
+      : undefined,
+    handler: mod.handler as Handler | Handlers | undefined,
     skipApp: config.skipAppWrapper === true,
   };
 }
 
-function middleware(dir: string, handlers: unknown): Middleware {
-  const list = (Array.isArray(handlers) ? handlers : [handlers]).filter((h) =>
-    typeof h === "function"
-  ) as MiddlewareHandler[];
+function middleware(dir: string, handler: unknown): Middleware {
   return {
     matcher: new URLPattern({ pathname: middlewarePattern(dir) }),
     depth: dir === "" ? 0 : dir.split("/").length,
-    handlers: list,
+    handlers: [handler].flat().filter((h): h is MiddlewareHandler =>
+      typeof h === "function"
+    ),
   };
 }
 
@@ -93,24 +78,23 @@ export function buildRouteTable(
   const table: RouteTable = { routes: [], middlewares: [] };
   for (const [key, mod] of Object.entries(manifest.routes)) {
     const file = stripExtension(key.replace(/^\.\/routes\//, ""));
-    const slash = file.lastIndexOf("/");
-    const dir = file.slice(0, Math.max(slash, 0));
-    const name = file.slice(slash + 1);
+    const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
+    const name = file.slice(file.lastIndexOf("/") + 1);
     if (name === "_middleware") {
       table.middlewares.push(middleware(dir, mod.handler));
-    } else if (name === "_app" && dir === "") {
-      table.app = component(mod) as ComponentType<AppProps>;
-    } else if (name === "_404" && dir === "") {
-      table.notFound = route("/", mod, key);
-    } else if (name === "_500" && dir === "") {
-      table.error = route("/", mod, key);
+    } else if (dir === "" && name === "_app") {
+      table.app = route("/", mod).component as ComponentType<AppProps>;
+    } else if (dir === "" && name === "_404") {
+      table.notFound = route("/", mod);
+    } else if (dir === "" && name === "_500") {
+      table.error = route("/", mod);
     } else if (!name.startsWith("_")) {
-      table.routes.push(route(routePattern(file), mod, key));
+      table.routes.push(route(routePattern(file), mod));
     }
   }
   for (const plugin of plugins) {
     for (const r of plugin.routes ?? []) {
-      table.routes.push(route(r.path, { ...r, default: r.component }, r.path));
+      table.routes.push(route(r.path, { ...r, default: r.component }));
     }
     for (const m of plugin.middlewares ?? []) {
       const dir = m.path.replace(/^\/+|\/+$/g, "");

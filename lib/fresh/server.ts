@@ -6,28 +6,7 @@ import type { FreshConfig } from "./types.ts";
 
 export { createHandler, type ServeHandler } from "./handler.ts";
 export { start } from "./start.ts";
-export type {
-  AppProps,
-  ErrorPageProps,
-  FreshConfig,
-  FreshContext,
-  Handler,
-  Handlers,
-  KnownMethod,
-  Manifest,
-  MiddlewareHandler,
-  PageProps,
-  Plugin,
-  PluginMiddleware,
-  PluginRenderContext,
-  PluginRenderFunctionResult,
-  PluginRenderResult,
-  PluginRenderStyleTag,
-  PluginRoute,
-  RenderOptions,
-  RouteConfig,
-  ServerOptions,
-} from "./types.ts";
+export type * from "./types.ts";
 
 /** Returns `config` as is; exists for type checking in `fresh.config.ts`. */
 export function defineConfig(config: FreshConfig): FreshConfig {

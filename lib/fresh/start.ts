@@ -6,8 +6,6 @@ export type ListenOptions =
   | { ok: true; port: number; hostname: string }
   | { ok: false; error: string };
 
-const PORT_ERROR = "PORT must be an integer from 0 to 65535";
-
 /**
  * Reads PORT (default 3000, 0 for any free port) and HOSTNAME (default
  * 0.0.0.0); `server` options from the config win over the environment.
@@ -16,33 +14,23 @@ export function listenOptions(
   env: (name: string) => string | undefined,
   server: ServerOptions = {},
 ): ListenOptions {
-  let port = server.port ?? 3000;
-  const rawPort = server.port === undefined ? env("PORT") : undefined;
-  if (rawPort !== undefined) {
-    if (!/^\d{1,5}$/.test(rawPort)) {
-      return {
-        ok: false,
-        error: `${PORT_ERROR}, got ${JSON.stringify(rawPort)}`,
-      };
-    }
-    port = Number(rawPort);
-  }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    return {
-      ok: false,
-      error: `${PORT_ERROR}, got ${JSON.stringify(String(port))}`,
-    };
+  const port = server.port === undefined
+    ? env("PORT") ?? "3000"
+    : String(server.port);
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
+    const error = `PORT must be an integer from 0 to 65535, got ${
+      JSON.stringify(port)
+    }`;
+    return { ok: false, error };
   }
   const hostname = server.hostname ?? env("HOSTNAME") ?? "0.0.0.0";
   if (!/^[\w.:%[\]-]+$/.test(hostname)) {
-    return {
-      ok: false,
-      error: `HOSTNAME must be a host name or an IP address, got ${
-        JSON.stringify(hostname)
-      }`,
-    };
+    const error = `HOSTNAME must be a host name or an IP address, got ${
+      JSON.stringify(hostname)
+    }`;
+    return { ok: false, error };
   }
-  return { ok: true, port, hostname };
+  return { ok: true, port: Number(port), hostname };
 }
 
 /** Pause before listening again after the `failures`-th descriptor exhaustion in a row. */
@@ -50,9 +38,8 @@ export function relistenDelay(failures: number): number {
   return Math.min(100 * 2 ** Math.max(failures - 1, 0), 3200);
 }
 
-function isTooManyOpenFiles(error: unknown): boolean {
-  return /too many open files|os error 24/i.test(String(error));
-}
+const isTooManyOpenFiles = (error: unknown) =>
+  /too many open files|os error 24/i.test(String(error));
 
 /** Runs every plugin's `shutdown` hook at once; a failing hook is logged, not fatal. */
 export async function runShutdownHooks(plugins: Plugin[]): Promise<void> {
@@ -68,8 +55,6 @@ export async function runShutdownHooks(plugins: Plugin[]): Promise<void> {
     }
   });
 }
-
-const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
  * Serves the app with `Deno.serve` until SIGINT/SIGTERM (then runs the
@@ -126,7 +111,6 @@ function serve(
   };
 
   function listen(): void {
-    retry = undefined;
     lastListen = Date.now();
     let current: Deno.HttpServer<Deno.NetAddr>;
     try {
@@ -136,6 +120,7 @@ function serve(
       return exhausted();
     }
     server = current;
+    // Connections already accepted are still served after `finished` rejects.
     current.finished.then(() => {
       if (server === current) done.resolve();
     }, (error) => {
@@ -154,9 +139,9 @@ function serve(
     stopping = true;
     clearTimeout(retry);
     const deadline = setTimeout(() => {
-      console.error("error: shutdown took too long; exiting");
+      console.error("error: shutdown took over 10 s; exiting");
       Deno.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
+    }, 10_000);
     await runShutdownHooks(config.plugins ?? []);
     await server?.shutdown();
     clearTimeout(deadline);
@@ -169,9 +154,7 @@ function serve(
     [name, () => void stop(true)] as const
   );
   for (const [name, fn] of signals) Deno.addSignalListener(name, fn);
-  config.server?.signal?.addEventListener("abort", () => void stop(false), {
-    once: true,
-  });
+  config.server?.signal?.addEventListener("abort", () => void stop(false));
   listen();
   return done.promise;
 }

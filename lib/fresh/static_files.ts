@@ -1,28 +1,23 @@
 import { join } from "node:path";
 import { listFiles } from "./walk.ts";
 
+const TEXT = "; charset=utf-8";
 const CONTENT_TYPES: Record<string, string> = {
-  html: "text/html; charset=utf-8",
-  css: "text/css; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  mjs: "text/javascript; charset=utf-8",
-  json: "application/json; charset=utf-8",
-  webmanifest: "application/manifest+json; charset=utf-8",
-  map: "application/json; charset=utf-8",
-  txt: "text/plain; charset=utf-8",
-  xml: "application/xml; charset=utf-8",
+  html: "text/html" + TEXT,
+  css: "text/css" + TEXT,
+  js: "text/javascript" + TEXT,
+  json: "application/json" + TEXT,
+  webmanifest: "application/manifest+json" + TEXT,
+  txt: "text/plain" + TEXT,
+  xml: "application/xml" + TEXT,
   svg: "image/svg+xml",
   png: "image/png",
   jpg: "image/jpeg",
   jpeg: "image/jpeg",
   gif: "image/gif",
   webp: "image/webp",
-  avif: "image/avif",
   ico: "image/x-icon",
-  woff: "font/woff",
   woff2: "font/woff2",
-  wasm: "application/wasm",
-  pdf: "application/pdf",
 };
 
 /** The Content-Type for a file name, by extension. */

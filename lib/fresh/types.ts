@@ -1,5 +1,7 @@
 import type { ComponentType } from "preact";
 
+type Dict = Record<string, unknown>;
+
 /** The HTTP methods a handler object may be keyed by. */
 export type KnownMethod =
   | "GET"
@@ -13,18 +15,14 @@ export type KnownMethod =
 /** Status and headers for a rendered page. */
 export interface RenderOptions {
   status?: number;
-  statusText?: string;
   headers?: HeadersInit;
 }
 
 /** What a handler or middleware learns about the request, and what it can do next. */
-export interface FreshContext<
-  State = Record<string, unknown>,
-  Data = unknown,
-> {
+export interface FreshContext<State = Dict, Data = unknown> {
   req: Request;
   url: URL;
-  /** Values of the route's dynamic segments, decoded. */
+  /** The route's dynamic segments, decoded. */
   params: Record<string, string>;
   /** Shared by every middleware and the handler of one request. */
   state: State;
@@ -42,58 +40,48 @@ export interface FreshContext<
   next(): Promise<Response>;
 }
 
-/** Answers a request for one route (or one method of it). */
-export type Handler<Data = unknown, State = Record<string, unknown>> = (
+/** Answers a request for a route (or for one method of it). */
+export type Handler<Data = unknown, State = Dict> = (
   req: Request,
   ctx: FreshContext<State, Data>,
 ) => Response | Promise<Response>;
 
 /** Handlers keyed by method; a missing HEAD falls back to GET. */
-export type Handlers<Data = unknown, State = Record<string, unknown>> = {
+export type Handlers<Data = unknown, State = Dict> = {
   [M in KnownMethod]?: Handler<Data, State>;
 };
 
-/** A `_middleware.ts` handler: calls `ctx.next()` to go on. */
-export type MiddlewareHandler<State = Record<string, unknown>> = (
-  req: Request,
-  ctx: FreshContext<State>,
-) => Response | Promise<Response>;
+/** A `_middleware.ts` handler: it calls `ctx.next()` to go on. */
+export type MiddlewareHandler<State = Dict> = Handler<unknown, State>;
 
-/** The props of a page component. */
-export interface PageProps<Data = unknown, State = Record<string, unknown>> {
+/** The props of a page component (and of `_404` and `_500`). */
+export interface PageProps<Data = unknown, State = Dict> {
   url: URL;
   params: Record<string, string>;
   route: string;
   data: Data;
   state: State;
-  /** Set for `_500` pages: what was thrown. */
+  /** Set for `_500`: what was thrown. */
   error?: unknown;
 }
 
 /** The props of `routes/_app.tsx`: `Component` renders the page. */
-export interface AppProps<State = Record<string, unknown>>
-  extends PageProps<unknown, State> {
+export interface AppProps<State = Dict> extends PageProps<unknown, State> {
   Component: ComponentType;
 }
 
-/** The props of `routes/_500.tsx`. */
-export type ErrorPageProps = PageProps & { error: unknown };
-
 /** Per-route options, exported as `config` from a route module. */
 export interface RouteConfig {
-  /** A URL pattern used instead of the one derived from the file name. */
+  /** A URL pattern to use instead of the one the file name gives. */
   routeOverride?: string;
   /** Render the page without `_app`. */
   skipAppWrapper?: boolean;
 }
 
-/** A route module as the manifest holds it; narrowed when loaded. */
-export type RouteModule = Record<string, unknown>;
-
 /** `fresh.gen.ts`: every route and island module, imported statically. */
 export interface Manifest {
-  routes: Record<string, RouteModule>;
-  islands: Record<string, RouteModule>;
+  routes: Record<string, Dict>;
+  islands: Record<string, Dict>;
   baseUrl: string;
 }
 
@@ -106,24 +94,22 @@ export interface PluginRenderStyleTag {
 
 /** What `ctx.render()` gives a plugin's `render` hook. */
 export interface PluginRenderFunctionResult {
-  /** The rendered page body (or whole document when `_app` renders `<html>`). */
+  /** The rendered body (the whole document when `_app` renders `<html>`). */
   htmlText: string;
-  /** True when the page has islands. */
   requiresHydration: boolean;
   /**
-   * Not in Fresh: the text of every island bundle file when the page has
-   * islands ("" otherwise), so a plugin can see class names that only the
-   * browser adds.
+   * Not in Fresh: on a page with islands, the text of every island bundle
+   * file ("" otherwise), to see the classes only the browser adds.
    */
   islandCode: string;
 }
 
-/** The argument of a plugin's `render` hook; it must call `render()` once. */
+/** A plugin's `render` hook: it calls `ctx.render()` once, then adds styles. */
 export interface PluginRenderContext {
   render(): PluginRenderFunctionResult;
 }
 
-/** What a plugin's `render` hook adds to the page. */
+/** What a plugin's `render` hook adds to the page's head. */
 export interface PluginRenderResult {
   styles?: PluginRenderStyleTag[];
 }
@@ -136,27 +122,27 @@ export interface PluginRoute {
 }
 
 /** A middleware a plugin adds for every path under `path`. */
-export interface PluginMiddleware<State = Record<string, unknown>> {
+export interface PluginMiddleware<State = Dict> {
   path: string;
   middleware: {
     handler: MiddlewareHandler<State> | MiddlewareHandler<State>[];
   };
 }
 
-/** A Fresh plugin: a name plus any of the hooks below. */
-export interface Plugin<State = Record<string, unknown>> {
+/** A Fresh plugin: a name and any of these hooks. */
+export interface Plugin<State = Dict> {
   name: string;
   render?(ctx: PluginRenderContext): PluginRenderResult;
   routes?: PluginRoute[];
   middlewares?: PluginMiddleware<State>[];
   /**
-   * Not in Fresh: awaited on SIGINT/SIGTERM before the server stops
+   * Not in Fresh: awaited on SIGINT/SIGTERM, before the server stops
    * listening (every plugin's, errors logged), e.g. to answer held requests.
    */
   shutdown?(): void | Promise<void>;
 }
 
-/** Options of `Deno.serve` that `start()` honours; they win over PORT/HOSTNAME. */
+/** Where and how `start()` listens; these win over PORT and HOSTNAME. */
 export interface ServerOptions {
   port?: number;
   hostname?: string;

@@ -12,7 +12,7 @@ import {
   waitForConnection,
   waitForLogLine,
   waitForStatus,
-} from "./page_helpers.ts";
+} from "./page_driver.ts";
 
 /** Failed requests the browser reports on the console although the page handles them. */
 const REFUSED =
@@ -399,7 +399,7 @@ browserTest(
       await waitForStatus(page, "Terminée", { version: 1 });
       assert.equal(await page.$("#token-dialog[open]"), null);
 
-      // Kept for the tab's session only: the next action does not ask again.
+      // Kept for this tab only, until it closes: the next action does not ask again.
       assert.equal(
         await page.evaluate(() =>
           Object.values(sessionStorage).includes("s3cret-token")

@@ -30,9 +30,12 @@ function scripted(
   answer: (n: number, url: URL, signal: AbortSignal) => Promise<Response>,
 ) {
   const calls: { at: number; url: URL; signal: AbortSignal }[] = [];
-  const fetch: FetchLike = (input, init) => {
+  const fetch: FetchLike = async (input, init) => {
     const call = { at: Date.now(), url: new URL(input), signal: init.signal! };
     calls.push(call);
+    // Answer from a later task, as a network would: a client that spins then
+    // spins visibly instead of starving the timers that end the test.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     return answer(calls.length, call.url, call.signal);
   };
   return { fetch, calls };
@@ -41,6 +44,7 @@ function scripted(
 /** A response that never comes unless the request is aborted. */
 function hang(signal: AbortSignal): Promise<Response> {
   return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
     signal.addEventListener("abort", () => reject(signal.reason), {
       once: true,
     });

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { start } from "$fresh/server.ts";
 import { listenOptions, relistenDelay } from "../../lib/fresh/start.ts";
+import manifest from "../fixtures/app/fresh.gen.ts";
 import { APP, waitFor } from "./fixture.ts";
 import { listeningUrl, spawnApp } from "./process.ts";
 
@@ -101,4 +103,28 @@ Deno.test("SIGTERM runs every shutdown hook while still serving, then exits 0", 
   } finally {
     await app.dispose();
   }
+});
+
+Deno.test("start() honours config.server: port, hostname, onListen and signal", async () => {
+  const abort = new AbortController();
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const ran: string[] = [];
+  const stopped = start(manifest, {
+    plugins: [{ name: "hook", shutdown: () => void ran.push("shutdown") }],
+    server: {
+      port: 0,
+      hostname: "127.0.0.1",
+      signal: abort.signal,
+      onListen: (addr) => listening.resolve(addr),
+    },
+  });
+  const addr = await listening.promise;
+  assert.equal(addr.hostname, "127.0.0.1");
+  const res = await fetch(`http://127.0.0.1:${addr.port}/about`);
+  assert.equal(res.status, 200);
+  await res.body?.cancel();
+  abort.abort();
+  await stopped;
+  assert.deepEqual(ran, ["shutdown"]);
+  await assert.rejects(fetch(`http://127.0.0.1:${addr.port}/about`));
 });

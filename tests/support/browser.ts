@@ -87,6 +87,8 @@ let warned = false;
 /**
  * Registers a test that gets a fresh browser. Without Chromium the test is
  * ignored, with a loud message, except in CI (CI=true), where it fails.
+ * Sanitizers stay on: puppeteer-core leaves nothing behind once the browser
+ * is closed.
  */
 export function browserTest(
   name: string,
@@ -105,11 +107,6 @@ export function browserTest(
   }
   Deno.test({
     name,
-    // puppeteer talks to Chromium over a pipe and child process whose
-    // handles and pending reads outlive browser.close() by a tick; the
-    // browser is still always closed (see withBrowser).
-    sanitizeOps: false,
-    sanitizeResources: false,
     async fn(t) {
       if (missing) {
         throw new Error(

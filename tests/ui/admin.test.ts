@@ -63,7 +63,7 @@ Deno.test("describeUpdateError: a network failure says the server was not reache
   });
 });
 
-Deno.test("the admin token is kept in the given (session) storage", async (t) => {
+Deno.test("the admin token is kept in the storage it is given (sessionStorage in the page)", async (t) => {
   await t.step("kept, read back, forgotten with an empty token", () => {
     const storage = memoryStorage();
     assert.equal(readToken(storage), undefined);

@@ -41,20 +41,31 @@ export default function twindPlugin<Theme extends BaseTheme>(
   const tw = twind(config, virtual());
   let islandCode = "";
   let islandClasses: string[] = [];
+  // Pages repeat the same few class sets: generate each set's CSS once.
+  const cache = new Map<string, string>();
+  const css = (names: string[]) => {
+    const key = [...new Set(names)].sort().join(" ");
+    let text = cache.get(key);
+    if (text === undefined) {
+      tw.clear();
+      for (const name of key.split(" ")) tw(name);
+      text = stringify(tw.target);
+      if (cache.size >= 256) cache.clear();
+      cache.set(key, text);
+    }
+    return text;
+  };
   return {
     name: "twind",
     render(ctx) {
       const page = ctx.render();
-      if (page.islandCode !== islandCode) {
+      if (page.islandCode && page.islandCode !== islandCode) {
         islandCode = page.islandCode;
         islandClasses = classesInCode(islandCode);
       }
-      tw.clear();
-      for (const name of classesInHtml(page.htmlText)) tw(name);
-      if (page.islandCode) { for (const name of islandClasses) tw(name); }
-      return {
-        styles: [{ cssText: stringify(tw.target), id: "__FRSH_TWIND" }],
-      };
+      const names = classesInHtml(page.htmlText);
+      if (page.islandCode) names.push(...islandClasses);
+      return { styles: [{ cssText: css(names), id: "__FRSH_TWIND" }] };
     },
   };
 }
