@@ -4,14 +4,15 @@
 
 import * as $0 from "./routes/_404.tsx";
 import * as $1 from "./routes/_app.tsx";
-import * as $2 from "./routes/get-status.ts";
-import * as $3 from "./routes/healthz.ts";
-import * as $4 from "./routes/index.tsx";
-import * as $5 from "./routes/metrics.ts";
-import * as $6 from "./routes/openapi.json.ts";
-import * as $7 from "./routes/poll-status.ts";
-import * as $8 from "./routes/update-status.ts";
-import * as $9 from "./islands/StatusLive.tsx";
+import * as $2 from "./routes/_middleware.ts";
+import * as $3 from "./routes/get-status.ts";
+import * as $4 from "./routes/healthz.ts";
+import * as $5 from "./routes/index.tsx";
+import * as $6 from "./routes/metrics.ts";
+import * as $7 from "./routes/openapi.json.ts";
+import * as $8 from "./routes/poll-status.ts";
+import * as $9 from "./routes/update-status.ts";
+import * as $10 from "./islands/StatusLive.tsx";
 
 import type { Manifest } from "$fresh/server.ts";
 
@@ -19,16 +20,17 @@ const manifest = {
   routes: {
     "./routes/_404.tsx": $0,
     "./routes/_app.tsx": $1,
-    "./routes/get-status.ts": $2,
-    "./routes/healthz.ts": $3,
-    "./routes/index.tsx": $4,
-    "./routes/metrics.ts": $5,
-    "./routes/openapi.json.ts": $6,
-    "./routes/poll-status.ts": $7,
-    "./routes/update-status.ts": $8,
+    "./routes/_middleware.ts": $2,
+    "./routes/get-status.ts": $3,
+    "./routes/healthz.ts": $4,
+    "./routes/index.tsx": $5,
+    "./routes/metrics.ts": $6,
+    "./routes/openapi.json.ts": $7,
+    "./routes/poll-status.ts": $8,
+    "./routes/update-status.ts": $9,
   },
   islands: {
-    "./islands/StatusLive.tsx": $9,
+    "./islands/StatusLive.tsx": $10,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;

@@ -26,15 +26,6 @@ export interface StatusLiveProps {
   renderedAt: number;
 }
 
-/**
- * Long polls skip the HTTP cache: Chromium holds back a GET while another
- * one for the same URL is in flight (its cache lock), which would queue the
- * polls of tabs that each poll.
- */
-function pollFetch(input: string, init: RequestInit): Promise<Response> {
-  return fetch(input, { ...init, cache: "no-store" });
-}
-
 function session(): Storage | undefined {
   try {
     return globalThis.sessionStorage;
@@ -69,7 +60,6 @@ export default function StatusLive({ initial, renderedAt }: StatusLiveProps) {
             signal,
             publish,
             initial: resume ? latest.current.task : undefined,
-            fetch: pollFetch,
           }),
         apply: (event) => dispatch({ type: "event", event, at: Date.now() }),
         adopt: (task, connection) => {

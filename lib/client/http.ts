@@ -129,6 +129,9 @@ async function send(
   const response = await doFetch(url, {
     ...init,
     headers: { accept: "application/json", ...init.headers },
+    // A live state is never cached; and a browser holds back a GET while an
+    // identical one is in flight (its cache lock), which would queue polls.
+    cache: "no-store",
     signal: options.signal,
   });
   const text = await response.text();

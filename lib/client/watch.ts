@@ -9,6 +9,14 @@ import { reducePoll } from "./reducer.ts";
 /** Two requests a second at most, whatever the server answers. */
 export const MIN_INTERVAL_MS = 500;
 
+/**
+ * The hold asked for, in seconds, by a poll that must confirm the connection
+ * (the first one after a failure, or the first from a known state): a held
+ * poll is only answered when something changes, so without it `connected`
+ * could come a whole hold time after the server is back.
+ */
+export const CONFIRM_HOLD_S = 1;
+
 /** Options of {@link watch}. */
 export interface WatchOptions {
   /** Ends the iteration (cleanly, without an error) and aborts the poll in flight. */
@@ -94,6 +102,7 @@ class Watcher implements StatusWatch {
 
     let known = this.#options.initial;
     let connected = false;
+    let confirming = known !== undefined;
     let attempt = 0;
     let paced = false;
     try {
@@ -110,7 +119,7 @@ class Watcher implements StatusWatch {
         let answer;
         try {
           answer = await this.#pollGuarded(known, {
-            timeout,
+            timeout: confirming ? CONFIRM_HOLD_S : timeout,
             fetch,
             stop: stop.signal,
             watchdogMs,
@@ -120,6 +129,7 @@ class Watcher implements StatusWatch {
           if (!isRetryable(error)) throw error;
           attempt += 1;
           connected = false;
+          confirming = known !== undefined;
           const serverDelay = error instanceof StatusApiError
             ? error.retryAfterMs
             : undefined;
@@ -137,6 +147,7 @@ class Watcher implements StatusWatch {
           paced = false;
           continue;
         }
+        confirming = false;
         if (!connected) {
           connected = true;
           attempt = 0;

@@ -8,22 +8,6 @@ import { type LiveEvent, toLiveEvent } from "./live_state.ts";
 /** How long to wait before starting over after an answer no retry can fix (a 4xx). */
 export const FATAL_PAUSE_MS = 30_000;
 
-/**
- * The hold asked for, in seconds, by the first poll after a failure: a held
- * poll is only answered when something changes, so without it the page
- * would say "Reconnexion" for up to the whole hold time after the server is
- * back. Later polls use the server's hold again.
- */
-export const CONFIRM_HOLD_S = 1;
-
-/** `url` with a short hold, when it is a poll that would be held. */
-export function withShortHold(url: string): string {
-  const parsed = new URL(url);
-  if (!parsed.searchParams.has("last_version")) return url;
-  parsed.searchParams.set("timeout", String(CONFIRM_HOLD_S));
-  return parsed.href;
-}
-
 /** Options of {@link runLivePoll}. */
 export interface LivePollOptions {
   signal: AbortSignal;
@@ -43,29 +27,20 @@ export function runLivePoll(
   options: LivePollOptions,
 ): { retryNow(): void } {
   const { signal, publish } = options;
-  const send = options.fetch ?? fetch;
   let known = options.initial;
   let retry: () => void = () => {};
-  // A tab that takes over from another starts held too: confirm at once.
-  let confirming = known !== undefined;
-  const pollFetch: FetchLike = (input, init) => {
-    const url = confirming ? withShortHold(input) : input;
-    confirming = false;
-    return send(url, init);
-  };
 
   const loop = async () => {
     while (!signal.aborted) {
       const current = watch(baseUrl, {
         signal,
         initial: known,
-        fetch: pollFetch,
+        fetch: options.fetch,
       });
       retry = () => current.retryNow();
       try {
         for await (const event of current) {
           if ("state" in event) known = event.state;
-          if (event.type === "reconnecting") confirming = true;
           publish(toLiveEvent(event, Date.now()));
         }
       } catch (error) {
@@ -75,7 +50,6 @@ export function runLivePoll(
           retryAt: Date.now() + FATAL_PAUSE_MS,
           reason: describeFailure(error),
         });
-        confirming = true;
         await pause(FATAL_PAUSE_MS, signal, (wake) => retry = wake);
       }
     }

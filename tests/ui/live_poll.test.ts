@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
 import type { FetchLike } from "../../lib/client/http.ts";
 import type { LiveEvent } from "../../lib/ui/live_state.ts";
-import {
-  CONFIRM_HOLD_S,
-  FATAL_PAUSE_MS,
-  runLivePoll,
-  withShortHold,
-} from "../../lib/ui/live_poll.ts";
+import { CONFIRM_HOLD_S } from "../../lib/client/watch.ts";
+import { FATAL_PAUSE_MS, runLivePoll } from "../../lib/ui/live_poll.ts";
 
 const AT = "2024-06-01T12:00:00.000Z";
 
@@ -162,12 +158,4 @@ Deno.test("a tab that takes over confirms the connection at once", async () => {
   } finally {
     stop.abort();
   }
-});
-
-Deno.test("withShortHold shortens only polls that would be held", () => {
-  assert.equal(
-    withShortHold("http://h/poll-status?last_version=2&epoch=e"),
-    `http://h/poll-status?last_version=2&epoch=e&timeout=${CONFIRM_HOLD_S}`,
-  );
-  assert.equal(withShortHold("http://h/poll-status"), "http://h/poll-status");
 });
