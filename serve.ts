@@ -27,8 +27,7 @@ if (problem !== undefined) {
 }
 
 // Imported only now: loading the routes opens the store.
-const { createHandler } = await import("$fresh/server.ts");
-const { runShutdownHooks } = await import("$fresh/start.ts");
+const { createHandler, runShutdownHooks } = await import("$fresh/server.ts");
 const { default: manifest } = await import("./fresh.gen.ts");
 const { default: config } = await import("./fresh.config.ts");
 

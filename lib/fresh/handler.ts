@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ComponentType } from "preact";
 import { bundleIslands, readBuild } from "./bundle.ts";
+import { acceptsGzip, gzipOnce } from "./compress.ts";
 import { internal } from "./internal.ts";
 import {
   assembleDocument,
@@ -136,17 +137,19 @@ export async function createHandler(
     return render(table.notFound, ctx, data, {}, 404);
   }
 
-  async function serveJs(path: string): Promise<Response> {
+  async function serveJs(req: Request, path: string): Promise<Response> {
     const file = path.startsWith(jsBase)
       ? (await getBundle()).files.get(path.slice(jsBase.length))
       : undefined;
     if (file === undefined) return new Response("Not Found", { status: 404 });
-    return new Response(file, {
-      headers: {
-        "content-type": "text/javascript; charset=utf-8",
-        "cache-control": "public, max-age=31536000, immutable",
-      },
-    });
+    const headers: Record<string, string> = {
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "public, max-age=31536000, immutable",
+      vary: "accept-encoding",
+    };
+    if (!acceptsGzip(req)) return new Response(file, { headers });
+    headers["content-encoding"] = "gzip";
+    return new Response(await gzipOnce(path, file), { headers });
   }
 
   async function renderError(ctx: FreshContext, error: unknown) {
@@ -210,7 +213,7 @@ export async function createHandler(
       next: () => {
         const middleware = middlewares[next++];
         if (middleware) return Promise.resolve(middleware(req, ctx));
-        if (internalPath) return serveJs(path);
+        if (internalPath) return serveJs(req, path);
         if (staticFile) return serveStaticFile(req, staticFile, buildId);
         if (route) return runRoute(route, req, ctx);
         const page = table.notFound;

@@ -30,22 +30,14 @@ export interface IslandUse {
   props: unknown;
 }
 
-/** A rendered page before it becomes a document. */
-export interface RenderedPage {
-  html: string;
-  head: string;
-  islands: IslandUse[];
-}
-
-interface RenderState {
+// The page being rendered: renderToString is synchronous, so one slot is
+// enough. `depth` > 0 while an island renders: islands inside it hydrate
+// with it.
+let current: {
   islands: Map<unknown, Island>;
   uses: IslandUse[];
-  /** >0 while an island renders: islands inside it hydrate with it. */
   depth: number;
-}
-
-// renderToString is synchronous, so one module-level slot is enough.
-let current: RenderState | null = null;
+} | null = null;
 
 const SIGNAL = Symbol.for("preact-signals");
 
@@ -68,10 +60,9 @@ export function encodeProps(value: unknown, path = "props"): unknown {
   if (typeof value === "object" && value !== null) {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return value;
+    const entries = Object.entries(value);
     return Object.fromEntries(
-      Object.entries(value).map((
-        [k, v],
-      ) => [k, encodeProps(v, `${path}.${k}`)]),
+      entries.map(([k, v]) => [k, encodeProps(v, `${path}.${k}`)]),
     );
   }
   return value;
@@ -122,8 +113,8 @@ export function renderPage(
   props: PageProps,
   app: ComponentType<AppProps> | undefined,
   islands: Map<unknown, Island>,
-): RenderedPage {
-  const state: RenderState = { islands, uses: [], depth: 0 };
+): { html: string; head: string; islands: IslandUse[] } {
+  const state = { islands, uses: [] as IslandUse[], depth: 0 };
   const head: ComponentChildren[] = [];
   current = state;
   internal.head = head;

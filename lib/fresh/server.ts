@@ -5,7 +5,7 @@
 import type { FreshConfig } from "./types.ts";
 
 export { createHandler, type ServeHandler } from "./handler.ts";
-export { start } from "./start.ts";
+export { runShutdownHooks, start } from "./start.ts";
 export type * from "./types.ts";
 
 /** Returns `config` as is; exists for type checking in `fresh.config.ts`. */

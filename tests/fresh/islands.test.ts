@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { signal } from "@preact/signals";
 import { h } from "preact";
-import { encodeProps } from "../../lib/fresh/render.ts";
+import {
+  encodeProps,
+  type Island,
+  renderPage,
+} from "../../lib/fresh/render.ts";
 import { request } from "./fixture.ts";
 
 /** The island data and imports of a page's one module script. */
@@ -74,6 +78,25 @@ Deno.test("island bundles are served under the build id and cached for a year", 
   await t.step("shared code is split into chunks", () => {
     assert.ok([...seen.keys()].some((u) => /\/chunk-\w+\.js$/.test(u)));
   });
+  await t.step(
+    "a client that takes gzip gets the same code gzipped",
+    async () => {
+      const url = imports[0];
+      const res = await request(url, {
+        headers: { "accept-encoding": "gzip, br" },
+      });
+      assert.equal(res.headers.get("content-encoding"), "gzip");
+      assert.equal(res.headers.get("vary"), "accept-encoding");
+      const zipped = await res.bytes();
+      const code = await new Response(
+        new Blob([zipped]).stream().pipeThrough(
+          new DecompressionStream("gzip"),
+        ),
+      ).text();
+      assert.equal(code.length, seen.get(url));
+      assert.ok(zipped.byteLength < code.length);
+    },
+  );
   await t.step("an unknown build id or file is 404", async () => {
     for (const url of ["/_frsh/js/old/lib/fresh/client.js", imports[0] + "x"]) {
       const res = await request(url);
@@ -93,4 +116,36 @@ Deno.test("island props that cannot cross to the browser are refused by name", (
     () => encodeProps({ children: h("b", null) }),
     /props\.children/,
   );
+});
+
+Deno.test("an island inside an island hydrates with its parent, not on its own", () => {
+  const Inner = (props: { n: number }) => h("i", null, props.n);
+  const Outer = () => h("b", null, h(Inner, { n: 2 }));
+  const island = (module: number, component: unknown): [unknown, Island] => [
+    component,
+    {
+      module,
+      exportName: "default",
+      component: component as Island["component"],
+    },
+  ];
+  const islands = new Map([island(0, Outer), island(1, Inner)]);
+  const page = () => h("main", null, h(Outer, null), h(Inner, { n: 3 }));
+  const props = {
+    url: new URL("http://x/"),
+    params: {},
+    route: "/",
+    data: undefined,
+    state: {},
+  };
+  const out = renderPage(page, props, undefined, islands);
+  assert.equal(
+    out.html,
+    '<main><frsh-island data-id="0" style="display:contents"><b><i>2</i></b></frsh-island>' +
+      '<frsh-island data-id="1" style="display:contents"><i>3</i></frsh-island></main>',
+  );
+  assert.deepEqual(out.islands.map((u) => [u.island.module, u.props]), [
+    [0, {}],
+    [1, { n: 3 }],
+  ]);
 });
