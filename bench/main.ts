@@ -81,7 +81,11 @@ class Bench {
   readonly deadline: number;
   workers: LoadWorker[] = [];
 
-  constructor(readonly config: BenchConfig, readonly results: BenchResults) {
+  constructor(
+    readonly config: BenchConfig,
+    readonly results: BenchResults,
+    readonly save: () => void,
+  ) {
     this.deadline = Date.now() + config.maxMinutes * 60_000;
   }
 
@@ -172,6 +176,7 @@ class Bench {
                 }),
             );
             results.fanout.push({ ...m, n });
+            this.save();
             if (m.result) {
               const f = m.result;
               log(
@@ -202,6 +207,7 @@ class Bench {
               }),
           );
           results.churn.push(m);
+          this.save();
           if (m.result) {
             log(
               `  ${
@@ -226,6 +232,7 @@ class Bench {
               }),
           );
           results.reads.push(m);
+          this.save();
           if (m.result) log(`  ${Math.round(m.result.perSecond)} req/s`);
         }
       }
@@ -282,24 +289,34 @@ async function main(): Promise<number> {
     page: null,
   };
   for (const note of notes) log(note);
-  const bench = new Bench(config, results);
-  const interrupt = () => {
-    log("interrupted: stopping servers and workers");
-    bench.cleanUp().finally(() => Deno.exit(130));
-  };
-  Deno.addSignalListener("SIGINT", interrupt);
-  try {
-    await bench.run(specs);
-  } finally {
-    await bench.cleanUp();
-    Deno.removeSignalListener("SIGINT", interrupt);
-  }
-  results.durationS = Math.round((Date.now() - started) / 1000);
   const name = `bench/results/${results.date.replaceAll(":", "-")}.json`;
   const given = config.out || new URL(name, ROOT).pathname;
   const out = given.startsWith("/") ? given : `${Deno.cwd()}/${given}`;
   await Deno.mkdir(out.slice(0, out.lastIndexOf("/")), { recursive: true });
-  await Deno.writeTextFile(out, JSON.stringify(results, null, 2) + "\n");
+  // Written after every measurement too, so a run cut short keeps its data.
+  const save = () => {
+    results.durationS = Math.round((Date.now() - started) / 1000);
+    Deno.writeTextFileSync(out, JSON.stringify(results, null, 2) + "\n");
+  };
+  const bench = new Bench(config, results, save);
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  const interrupt = () => {
+    log("interrupted: stopping servers and workers");
+    bench.cleanUp().finally(() => {
+      save();
+      console.log(renderReport(results));
+      log(`partial results: ${out}`);
+      Deno.exit(130);
+    });
+  };
+  for (const signal of signals) Deno.addSignalListener(signal, interrupt);
+  try {
+    await bench.run(specs);
+  } finally {
+    await bench.cleanUp();
+    for (const signal of signals) Deno.removeSignalListener(signal, interrupt);
+  }
+  save();
   console.log(renderReport(results));
   log(`raw results: ${out} (${results.durationS} s)`);
   return 0;

@@ -12,16 +12,12 @@ import { newEpoch } from "./memory_store.ts";
 import { StateHub } from "./state_hub.ts";
 import {
   type StatusStore,
+  StoreOpenError,
   StoreUnavailableError,
   type UpdateRequest,
   type UpdateResult,
 } from "./store.ts";
 import { transition } from "./transition.ts";
-
-/** The store could not be opened at start; the message names the database. */
-export class StoreOpenError extends Error {
-  override name = "StoreOpenError";
-}
 
 /** How often a store on an embedded file re-reads the status, to see other processes' writes. */
 export const KV_REFRESH_MS = 1_000;

@@ -4,7 +4,7 @@
  * with one line naming the variable or the path.
  */
 import { ConfigError, parseConfig, readOpenFileLimit } from "./config.ts";
-import { StoreOpenError } from "./kv_store.ts";
+import { StoreOpenError } from "./store.ts";
 import { openStatusService, type StatusService } from "./status_service.ts";
 
 async function open(): Promise<StatusService> {

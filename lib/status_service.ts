@@ -31,10 +31,11 @@ async function openStore(config: AppConfig): Promise<StatusStore> {
       return new MemoryStore();
     case "kv":
       return await openKvStore(config.kvPath);
-    default:
-      return await Promise.reject(
-        new Error(`STATUS_STORE=${config.store} is not available yet`),
-      );
+    case "redis": {
+      // Loaded only here: the other stores do not need the Redis client.
+      const { openRedisStore } = await import("./redis_store.ts");
+      return await openRedisStore(config.redisUrl);
+    }
   }
 }
 

@@ -37,3 +37,8 @@ export interface StatusStore {
 export class StoreUnavailableError extends Error {
   override name = "StoreUnavailableError";
 }
+
+/** The store could not be opened at start; the message names the database. */
+export class StoreOpenError extends Error {
+  override name = "StoreOpenError";
+}

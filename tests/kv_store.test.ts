@@ -6,7 +6,8 @@ import {
   parseStoredStatus,
   STATUS_KEY,
 } from "../lib/kv_record.ts";
-import { KvStore, openKvStore, StoreOpenError } from "../lib/kv_store.ts";
+import { KvStore, openKvStore } from "../lib/kv_store.ts";
+import { StoreOpenError } from "../lib/store.ts";
 import { STATUSES } from "../lib/statuses.ts";
 import { StoreUnavailableError } from "../lib/store.ts";
 import { storeSuite } from "./store_suite.ts";

@@ -72,7 +72,10 @@ export async function start(
     Deno.exit(1);
   }
   const handler = await createHandler(manifest, config);
-  await serve(handler, listen.port, listen.hostname, config);
+  // Set by cluster.ts in each of its processes, which share one port
+  // (SO_REUSEPORT: Linux spreads connections; needs --unstable-net).
+  const reusePort = Deno.env.get("REUSE_PORT") === "1";
+  await serve(handler, listen.port, listen.hostname, config, reusePort);
 }
 
 function serve(
@@ -80,6 +83,7 @@ function serve(
   firstPort: number,
   hostname: string,
   config: FreshConfig,
+  reusePort: boolean,
 ): Promise<void> {
   const done = Promise.withResolvers<void>();
   let port = firstPort;
@@ -114,7 +118,7 @@ function serve(
     lastListen = Date.now();
     let current: Deno.HttpServer<Deno.NetAddr>;
     try {
-      current = Deno.serve({ port, hostname, onListen }, handler);
+      current = Deno.serve({ port, hostname, onListen, reusePort }, handler);
     } catch (error) {
       if (!listened || !isTooManyOpenFiles(error)) throw error;
       return exhausted();

@@ -1,0 +1,86 @@
+/**
+ * The Lua scripts the Redis store runs on the server. Each runs atomically
+ * (Redis runs one script at a time, and nothing else meanwhile), so a
+ * decision, its writes and its announcement can never interleave with
+ * another process's update.
+ *
+ * Layout: a hash `<prefix>state` (status, version, epoch, updatedAt), a list
+ * `<prefix>history` (the last changes as JSON, oldest first) and the channel
+ * `<prefix>changes`, on which every new state is published as JSON.
+ */
+
+/** The keys and the channel of one status, all starting with `prefix`. */
+export interface RedisLayout {
+  state: string;
+  history: string;
+  channel: string;
+}
+
+/** Where a status lives in Redis, under `prefix` (tests use a fresh prefix each). */
+export function redisLayout(prefix: string): RedisLayout {
+  return {
+    state: `${prefix}state`,
+    history: `${prefix}history`,
+    channel: `${prefix}changes`,
+  };
+}
+
+// KEYS[1] the state hash, KEYS[2] the history list.
+// ARGV[1] an epoch for a new sequence, ARGV[2] now (ISO-8601),
+// ARGV[3] the initial status, ARGV[4] the channel.
+//
+// Versions are kept as decimal text and compared as text: Lua numbers are
+// doubles, and cjson would print big ones in exponent form.
+const PRELUDE = `
+local function json_state(f)
+  return '{"status":' .. cjson.encode(f[1]) .. ',"version":' .. f[2] ..
+    ',"epoch":' .. cjson.encode(f[3]) .. ',"updatedAt":' .. cjson.encode(f[4]) .. '}'
+end
+
+local function current()
+  if redis.call('EXISTS', KEYS[1]) == 0 then
+    -- First start, or the data was wiped: a new sequence, created once.
+    local f = {ARGV[3], '0', ARGV[1], ARGV[2]}
+    redis.call('DEL', KEYS[2])
+    redis.call('HSET', KEYS[1], 'status', f[1], 'version', f[2], 'epoch', f[3], 'updatedAt', f[4])
+    redis.call('PUBLISH', ARGV[4], json_state(f))
+    return f
+  end
+  return redis.call('HMGET', KEYS[1], 'status', 'version', 'epoch', 'updatedAt')
+end
+`;
+
+/**
+ * Reads the state and its history, creating a new sequence when there is
+ * none. Replies `{status, version, epoch, updatedAt, {change JSON, …}}`.
+ */
+export const READ_SCRIPT = `${PRELUDE}
+local f = current()
+return {f[1], f[2], f[3], f[4], redis.call('LRANGE', KEYS[2], 0, -1)}
+`;
+
+/**
+ * Decides and applies an update, as lib/transition.ts decides it: a stale
+ * expected version conflicts, the status it already has changes nothing,
+ * anything else bumps the version, stores the state, appends the change to
+ * the history (keeping the last ARGV[7]) and publishes the new state.
+ * ARGV[5] the requested status, ARGV[6] the expected version or "".
+ * Replies `{kind, status, version, epoch, updatedAt}` with the state after.
+ */
+export const UPDATE_SCRIPT = `${PRELUDE}
+local f = current()
+if ARGV[6] ~= '' and ARGV[6] ~= f[2] then
+  return {'conflict', f[1], f[2], f[3], f[4]}
+end
+if ARGV[5] == f[1] then
+  return {'unchanged', f[1], f[2], f[3], f[4]}
+end
+local version = string.format('%d', tonumber(f[2]) + 1)
+local after = {ARGV[5], version, f[3], ARGV[2]}
+redis.call('HSET', KEYS[1], 'status', after[1], 'version', after[2], 'updatedAt', after[4])
+redis.call('RPUSH', KEYS[2], '{"version":' .. version .. ',"status":' ..
+  cjson.encode(after[1]) .. ',"at":' .. cjson.encode(after[4]) .. '}')
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[7]), -1)
+redis.call('PUBLISH', ARGV[4], json_state(after))
+return {'changed', after[1], after[2], after[3], after[4]}
+`;
