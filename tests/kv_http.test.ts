@@ -12,9 +12,9 @@ import {
   startApp,
   waitFor,
 } from "./support/server.ts";
+import { fetchVia, fresh, metric, postStatus } from "./support/http.ts";
 
 const ROOT = new URL("../", import.meta.url);
-const JSON_HEADERS = { "content-type": "application/json" };
 
 /** A fresh folder for a KV file, and the environment that points the app at it. */
 async function kvFolder(): Promise<{
@@ -28,49 +28,6 @@ async function kvFolder(): Promise<{
     env: { STATUS_STORE: "kv", KV_PATH: join(path, "status.kv") },
     dispose: () => Deno.remove(path, { recursive: true }),
   };
-}
-
-/**
- * `fetch` through `client`, whose connections no other request shares.
- * (Deno's `client` option is missing from the DOM's `RequestInit` type.)
- */
-function fetchVia(
-  client: Deno.HttpClient | undefined,
-  url: string,
-  init: RequestInit = {},
-): Promise<Response> {
-  return fetch(url, { ...init, client } as RequestInit);
-}
-
-/** GETs a JSON answer on a connection of its own (so `deno serve --parallel` may route it to any worker). */
-async function fresh<T>(
-  url: string,
-  init: RequestInit = {},
-): Promise<{ code: number; body: T }> {
-  using client = Deno.createHttpClient({});
-  const response = await fetchVia(client, url, init);
-  return { code: response.status, body: await response.json() as T };
-}
-
-function postStatus(
-  url: string,
-  body: { status: Status; expected_version?: number },
-  client?: Deno.HttpClient,
-): Promise<Response> {
-  return fetchVia(client, `${url}/update-status`, {
-    method: "POST",
-    headers: JSON_HEADERS,
-    body: JSON.stringify(body),
-  });
-}
-
-/** Reads one unlabelled gauge or counter from `/metrics`, on a fresh connection. */
-async function metric(url: string, name: string): Promise<number> {
-  using client = Deno.createHttpClient({});
-  const text = await (await fetchVia(client, `${url}/metrics`)).text();
-  const match = text.match(new RegExp(`^${name} (\\d+)$`, "m"));
-  assert.ok(match, `${name} missing from /metrics`);
-  return Number(match[1]);
 }
 
 /**

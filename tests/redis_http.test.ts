@@ -15,55 +15,13 @@ import {
   startApp,
   waitFor,
 } from "./support/server.ts";
+import { fetchVia, fresh, metric, postStatus } from "./support/http.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const JSON_HEADERS = { "content-type": "application/json" };
 
 function redisEnv(redis: RedisServer): Record<string, string> {
   return { STATUS_STORE: "redis", REDIS_URL: redis.url };
-}
-
-/**
- * `fetch` through `client`, whose connections no other request shares.
- * (Deno's `client` option is missing from the DOM's `RequestInit` type.)
- */
-function fetchVia(
-  client: Deno.HttpClient | undefined,
-  url: string,
-  init: RequestInit = {},
-): Promise<Response> {
-  return fetch(url, { ...init, client } as RequestInit);
-}
-
-/** A JSON answer, over a connection of its own (in a cluster it lands on any process). */
-async function fresh<T>(
-  url: string,
-  init: RequestInit = {},
-): Promise<{ code: number; body: T }> {
-  using client = Deno.createHttpClient({});
-  const response = await fetchVia(client, url, init);
-  return { code: response.status, body: await response.json() as T };
-}
-
-function postStatus(
-  url: string,
-  body: { status: Status; expected_version?: number },
-  client?: Deno.HttpClient,
-): Promise<Response> {
-  return fetchVia(client, `${url}/update-status`, {
-    method: "POST",
-    headers: JSON_HEADERS,
-    body: JSON.stringify(body),
-  });
-}
-
-/** Reads one unlabelled gauge or counter from `/metrics`, on a fresh connection. */
-async function metric(url: string, name: string): Promise<number> {
-  using client = Deno.createHttpClient({});
-  const text = await (await fetchVia(client, `${url}/metrics`)).text();
-  const match = text.match(new RegExp(`^${name} (\\d+)$`, "m"));
-  assert.ok(match, `${name} missing from /metrics`);
-  return Number(match[1]);
 }
 
 /** True while the process has not exited. */
