@@ -1,6 +1,8 @@
+import type { WaitOutcome } from "./broadcaster.ts";
 import type { Missed } from "./history.ts";
 import type { PollOutcome } from "./metrics.ts";
 import type { PollAnswer, TaskState } from "./state.ts";
+import type { Announcement } from "./state_hub.ts";
 import type { StatusService } from "./status_service.ts";
 import { errorResponse, stateResponse } from "./wire.ts";
 
@@ -105,7 +107,7 @@ export function holdMs(
 export const RETRY_AFTER_SECONDS = 5;
 
 /** Answers `GET /poll-status`: at once, or when the status changes, the hold ends or the client leaves. */
-export async function answerPoll(
+export function answerPoll(
   request: Request,
   service: StatusService,
 ): Promise<Response> {
@@ -117,7 +119,7 @@ export async function answerPoll(
   );
   if (!parsed.ok) {
     metrics.poll("rejected");
-    return errorResponse(400, parsed.error);
+    return Promise.resolve(errorResponse(400, parsed.error));
   }
   // From here to hub.hold() nothing awaits: the version is compared and the
   // waiter registered in the same tick, so no update can fall in between.
@@ -128,22 +130,33 @@ export async function answerPoll(
   );
   if (decision.kind === "now") {
     metrics.poll(decision.outcome);
-    return stateResponse(decision.answer.version, decision.answer);
+    const { answer } = decision;
+    // The plain current state is serialised once per version.
+    const body = answer === hub.state ? hub.stateJson : answer;
+    return Promise.resolve(stateResponse(answer.version, body));
   }
   if (hub.waiting >= config.maxWaiters) {
     metrics.poll("rejected");
-    return errorResponse(
+    return Promise.resolve(errorResponse(
       503,
       `too many held polls (MAX_WAITERS is ${config.maxWaiters}); retry later`,
       {},
       // Closing frees the socket for the polls this process does hold.
       { "retry-after": String(RETRY_AFTER_SECONDS), connection: "close" },
-    );
+    ));
   }
-  const outcome = await hub.hold(
+  // A plain promise chain, not an async function: a held poll then keeps
+  // alive only its waiter, not a suspended frame of this function.
+  return hub.hold(
     holdMs(config.pollTimeoutMs, parsed.query.timeoutSeconds, service.random()),
     request.signal,
-  );
+  ).then((outcome) => answerHeld(outcome, service));
+}
+
+function answerHeld(
+  outcome: WaitOutcome<Announcement>,
+  { store: { hub }, metrics }: StatusService,
+): Response {
   switch (outcome.kind) {
     case "changed": {
       const announcement = outcome.value;

@@ -19,5 +19,5 @@ export function answerGetStatus(
       },
     });
   }
-  return stateResponse(state.version, state, { etag });
+  return stateResponse(state.version, service.store.hub.stateJson, { etag });
 }

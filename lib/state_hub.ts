@@ -30,6 +30,7 @@ export class StateHub {
   #state: TaskState;
   #history: readonly Change[];
   #waiters = new Broadcaster<Announcement>();
+  #stateJson: string | undefined;
 
   constructor(state: TaskState, history: readonly Change[]) {
     this.#state = state;
@@ -39,6 +40,11 @@ export class StateHub {
   /** The latest state known to this process. */
   get state(): TaskState {
     return this.#state;
+  }
+
+  /** The latest state as JSON, serialised once per state. */
+  get stateJson(): string {
+    return this.#stateJson ??= serialize(this.#state);
   }
 
   /** The kept history, oldest first. */
@@ -70,6 +76,7 @@ export class StateHub {
     const sameEpoch = state.epoch === previous.epoch;
     if (sameEpoch && state.version <= previous.version) return undefined;
     this.#state = state;
+    this.#stateJson = undefined;
     this.#history = history;
     if (!sameEpoch) return this.#announce("reset", { ...state, reset: true });
     const missed = changesSince(history, previous.version);

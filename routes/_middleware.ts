@@ -1,6 +1,7 @@
 import type { FreshContext } from "$fresh/server.ts";
 import { asApiAnswer } from "../lib/api_paths.ts";
 
-export async function handler(request: Request, ctx: FreshContext) {
-  return asApiAnswer(request, await ctx.next());
+// Not async: a held poll keeps no suspended frame of this alive.
+export function handler(request: Request, ctx: FreshContext) {
+  return ctx.next().then((response) => asApiAnswer(request, response));
 }

@@ -114,20 +114,24 @@ export async function createHandler(
     );
   }
 
-  async function runRoute(route: Route, req: Request, ctx: FreshContext) {
+  // Not async: a held request keeps no suspended frame of ours alive.
+  function runRoute(
+    route: Route,
+    req: Request,
+    ctx: FreshContext,
+  ): Promise<Response> {
     const h = route.handler;
-    if (typeof h === "function") return await h(req, ctx);
+    if (typeof h === "function") return Promise.resolve(h(req, ctx));
     const method = req.method as keyof Handlers;
     const fn = h?.[method] ?? (method === "HEAD" ? h?.GET : undefined);
-    if (fn) return await fn(req, ctx);
+    if (fn) return Promise.resolve(fn(req, ctx));
     if (route.component && (method === "GET" || method === "HEAD")) {
-      return await ctx.render();
+      return ctx.render();
     }
     const allow = allowedMethods(route).join(", ");
-    return new Response("Method Not Allowed", {
-      status: 405,
-      headers: { allow },
-    });
+    return Promise.resolve(
+      new Response("Method Not Allowed", { status: 405, headers: { allow } }),
+    );
   }
 
   function notFound(ctx: FreshContext, data?: unknown): Promise<Response> {
@@ -165,7 +169,12 @@ export async function createHandler(
     return new Response("Internal Server Error", { status: 500 });
   }
 
-  return async function handle(req, info) {
+  // When every middleware sits at the root, every request runs the same chain.
+  const rootMiddlewares = table.middlewares.every((m) => m.depth === 0)
+    ? table.middlewares.flatMap((m) => m.handlers)
+    : undefined;
+
+  return function handle(req, info) {
     const url = new URL(req.url);
     const path = url.pathname;
     if (
@@ -173,14 +182,16 @@ export async function createHandler(
     ) {
       // Collapse leading slashes too: "//host/" must not redirect off-site.
       const location = "/" + path.replace(/^\/+|\/+$/g, "") + url.search;
-      return new Response(null, { status: 307, headers: { location } });
+      return Promise.resolve(
+        new Response(null, { status: 307, headers: { location } }),
+      );
     }
     const internalPath = path.startsWith(JS_PREFIX);
     const read = req.method === "GET" || req.method === "HEAD";
     const staticFile = read ? statics.get(decode(path)) : undefined;
-    let route: Route | undefined;
     const params: Record<string, string> = {};
-    for (const r of internalPath || staticFile ? [] : table.routes) {
+    let route = internalPath || staticFile ? undefined : table.exact.get(path);
+    for (const r of internalPath || staticFile || route ? [] : table.patterns) {
       const match = r.matcher.exec({ pathname: path });
       if (!match) continue;
       route = r;
@@ -189,7 +200,7 @@ export async function createHandler(
       }
       break;
     }
-    const middlewares = table.middlewares
+    const middlewares = rootMiddlewares ?? table.middlewares
       .filter((m) => m.matcher.test({ pathname: path }))
       .flatMap((m) => m.handlers);
     let next = 0;
@@ -223,14 +234,19 @@ export async function createHandler(
         return runRoute(page, req, ctx);
       },
     };
-    let res: Response;
+    // Promise chains rather than awaits: a held request keeps no suspended
+    // frame of the framework alive, only what its handler holds.
+    let pending: Promise<Response>;
     try {
-      res = await ctx.next();
+      pending = ctx.next();
     } catch (error) {
-      res = await renderError(ctx, error);
+      pending = Promise.reject(error);
     }
-    if (req.method !== "HEAD") return res;
-    await res.body?.cancel();
-    return new Response(null, res);
+    pending = pending.catch((error) => renderError(ctx, error));
+    if (req.method !== "HEAD") return pending;
+    return pending.then(async (res) => {
+      await res.body?.cancel();
+      return new Response(null, res);
+    });
   };
 }
