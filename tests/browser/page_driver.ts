@@ -167,3 +167,27 @@ export async function gzippedSize(data: Uint8Array): Promise<number> {
     .pipeThrough(new CompressionStream("gzip"));
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
+
+/**
+ * Answers the tab's polls with 503 and a long Retry-After, as a server with
+ * no room would, until `stop()`; other requests go through.
+ */
+export async function refusePolls(page: Page): Promise<{ stop(): void }> {
+  await page.setRequestInterception(true);
+  let refuse = true;
+  page.on("request", (request) => {
+    if (request.isInterceptResolutionHandled()) return;
+    const poll = new URL(request.url()).pathname === "/poll-status";
+    if (poll && refuse) {
+      request.respond({
+        status: 503,
+        headers: { "retry-after": "120" },
+        contentType: "application/json",
+        body: JSON.stringify({ error: "too many waiters" }),
+      });
+    } else {
+      request.continue();
+    }
+  });
+  return { stop: () => refuse = false };
+}

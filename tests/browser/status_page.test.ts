@@ -5,6 +5,7 @@ import {
   gzippedSize,
   logLines,
   openPage,
+  refusePolls,
   screenshot,
   setStatus,
   settle,
@@ -174,22 +175,7 @@ browserTest(
       });
       await waitForConnection(page, "live");
       // Polls are turned away with a long Retry-After: the next try is far off.
-      await page.setRequestInterception(true);
-      let refuse = true;
-      page.on("request", (request) => {
-        if (request.isInterceptResolutionHandled()) return;
-        const poll = new URL(request.url()).pathname === "/poll-status";
-        if (poll && refuse) {
-          request.respond({
-            status: 503,
-            headers: { "retry-after": "120" },
-            contentType: "application/json",
-            body: JSON.stringify({ error: "too many waiters" }),
-          });
-        } else {
-          request.continue();
-        }
-      });
+      const refusal = await refusePolls(page);
       await setStatus(app.url, "En cours"); // answers the poll already held
       await waitForConnection(page, "reconnecting");
       assert.match(
@@ -205,7 +191,7 @@ browserTest(
       );
       await waitForLogLine(page, /Navigateur hors ligne/);
 
-      refuse = false;
+      refusal.stop();
       await page.setOfflineMode(false);
       await waitForConnection(page, "live", 3_000);
       await waitForLogLine(page, /Navigateur de nouveau en ligne/);
@@ -230,29 +216,14 @@ browserTest(
       });
       const { page } = first;
       await waitForConnection(page, "live");
-      await page.setRequestInterception(true);
-      let refuse = true;
-      page.on("request", (request) => {
-        if (request.isInterceptResolutionHandled()) return;
-        const poll = new URL(request.url()).pathname === "/poll-status";
-        if (poll && refuse) {
-          request.respond({
-            status: 503,
-            headers: { "retry-after": "120" },
-            contentType: "application/json",
-            body: JSON.stringify({ error: "too many waiters" }),
-          });
-        } else {
-          request.continue();
-        }
-      });
+      const refusal = await refusePolls(page);
       await setStatus(app.url, "En cours");
       await waitForConnection(page, "reconnecting");
 
       // Another tab comes to the front: this one is hidden now.
       const other = await openPage(browser, `${app.url}/`);
       await page.waitForFunction(() => document.visibilityState === "hidden");
-      refuse = false;
+      refusal.stop();
       await page.bringToFront();
       await waitForConnection(page, "live", 3_000);
       await waitForConnection(other.page, "live", 3_000);
