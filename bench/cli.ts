@@ -27,6 +27,8 @@ export interface BenchConfig {
   out: string;
   /** The whole run stops starting new measurements after this. */
   maxMinutes: number;
+  /** Held polls of the `cluster` phase (three processes on a private Redis). */
+  clusterPolls: number;
 }
 
 /** Thrown for a command line the benchmark cannot run. */
@@ -39,7 +41,8 @@ export const USAGE = `deno task bench [options]
   --rounds 3              repetitions (servers interleaved)
   --workers 4             load worker processes
   --servers app,app-kv,reference  servers to measure
-  --phases fanout,churn,reads,page
+  --phases fanout,churn,reads,page   (opt-in: cluster)
+  --cluster-polls 40000   polls held by the cluster phase
   --warmup-polls 500      polls per warm-up fan-out
   --warmup-rounds 2       warm-up fan-outs after each start
   --connect-concurrency 64  connects in flight per worker
@@ -69,6 +72,7 @@ const DEFAULTS: BenchConfig = {
   readsWorkers: 1,
   out: "",
   maxMinutes: 30,
+  clusterPolls: 40_000,
 };
 
 const SMOKE: Partial<BenchConfig> = {
@@ -86,6 +90,7 @@ const SMOKE: Partial<BenchConfig> = {
   readsSeconds: 1,
   readsWorkers: 1,
   maxMinutes: 3,
+  clusterPolls: 200,
 };
 
 // Warm-up may be switched off; every other count must be positive.
@@ -121,6 +126,7 @@ export function parseCli(args: string[]): BenchConfig | "help" {
     "reads-seconds",
     "reads-workers",
     "max-minutes",
+    "cluster-polls",
   ] as const;
   let parsed;
   try {
@@ -173,13 +179,14 @@ export function parseCli(args: string[]): BenchConfig | "help" {
   set("readsSeconds", num("reads-seconds"));
   set("readsWorkers", num("reads-workers"));
   set("maxMinutes", num("max-minutes"));
+  set("clusterPolls", num("cluster-polls"));
   for (const server of config.servers) {
     if (!["app", "app-kv", "reference"].includes(server)) {
       throw new UsageError(`unknown server ${server}`);
     }
   }
   for (const phase of config.phases) {
-    if (!["fanout", "churn", "reads", "page"].includes(phase)) {
+    if (!["fanout", "churn", "reads", "page", "cluster"].includes(phase)) {
       throw new UsageError(`unknown phase ${phase}`);
     }
   }

@@ -10,6 +10,7 @@ import {
   CpuMeter,
   MachineMeter,
   type MachineUsage,
+  readMachineUsedKiB,
   waitIdle,
 } from "./proc_stats.ts";
 import type { ServerProcess } from "./server_process.ts";
@@ -25,6 +26,8 @@ export interface FanoutOptions {
   openTimeoutMs: number;
   /** Longest wait for the answers after the update. */
   answerTimeoutMs: number;
+  /** Loopback addresses the clients connect to in turn (default 127.0.0.1). */
+  hosts?: string[];
 }
 
 /** What one fan-out measured. */
@@ -38,8 +41,12 @@ export interface FanoutResult {
   repolls: number;
   /** True when the server went quiet before the update (it had read every poll). */
   settled: boolean;
+  /** Resident memory of the server and its child processes. */
   rssIdleKiB: number | null;
   rssHeldKiB: number | null;
+  /** Memory in use on the whole machine (MemTotal − MemAvailable), idle and held. */
+  machineUsedIdleKiB: number | null;
+  machineUsedHeldKiB: number | null;
   /** (held − idle) / clients that got the update. */
   kibPerHeldPoll: number | null;
   newVersion: number | null;
@@ -98,6 +105,7 @@ async function fanoutWith(
   const before = await control.state();
   await waitIdle(server.pid, 5_000);
   const rssIdleKiB = server.rssKiB();
+  const machineUsedIdleKiB = readMachineUsedKiB();
   const id = nextId++;
   const shares = share(options.n, workers.length);
   const openStart = wallNow();
@@ -112,6 +120,7 @@ async function fanoutWith(
       connectConcurrency: options.connectConcurrency,
       connectTimeoutMs: options.connectTimeoutMs,
       openDeadline: openStart + options.openTimeoutMs,
+      hosts: options.hosts,
     })
   ));
   const opened = await Promise.all(workers.map((w) =>
@@ -124,12 +133,13 @@ async function fanoutWith(
   const connected = opened.reduce((n, e) => n + e.connected, 0);
   const settled = await waitIdle(server.pid, 15_000);
   const rssHeldKiB = server.rssKiB();
+  const machineUsedHeldKiB = readMachineUsedKiB();
 
   const update = control.updateBytes(otherStatus(before.status));
   const clientCpu = new CpuMeter(
     [Deno.pid, ...workers.map((w) => w.pid)],
   );
-  const serverCpu = new CpuMeter([server.pid]);
+  const serverCpu = new CpuMeter(server.pids());
   const machineCpu = new MachineMeter();
   const sentAt = wallNow();
   let newVersion: number | null = null;
@@ -199,6 +209,8 @@ async function fanoutWith(
     settled,
     rssIdleKiB,
     rssHeldKiB,
+    machineUsedIdleKiB,
+    machineUsedHeldKiB,
     kibPerHeldPoll: Number.isFinite(perPoll) ? perPoll : null,
     newVersion,
     updateError,

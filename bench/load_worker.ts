@@ -37,13 +37,14 @@ function emit(event: WorkerEvent): Promise<void> {
 async function connect(
   port: number,
   timeoutMs: number,
+  hostname?: string,
 ): Promise<WireConnection> {
   // A signal passed to Deno.connect also closes the socket later, so the
   // timeout must be disarmed once connected rather than left to fire.
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const conn = await WireConnection.open(port, controller.signal);
+    const conn = await WireConnection.open(port, controller.signal, hostname);
     open.add(conn);
     return conn;
   } finally {
@@ -57,12 +58,13 @@ async function connect(
  */
 async function connectPatiently(
   command: FanoutCommand,
+  hostname?: string,
 ): Promise<WireConnection> {
   try {
-    return await connect(command.port, command.connectTimeoutMs);
+    return await connect(command.port, command.connectTimeoutMs, hostname);
   } catch (error) {
     if (errorReason(error) !== "connect timeout") throw error;
-    return await connect(command.port, command.connectTimeoutMs);
+    return await connect(command.port, command.connectTimeoutMs, hostname);
   }
 }
 
@@ -106,10 +108,12 @@ class Fanout {
       `127.0.0.1:${command.port}`,
       pollTarget(command.lastVersion, command.epoch),
     );
+    const hosts = command.hosts?.length ? command.hosts : ["127.0.0.1"];
     let next = 0;
     let connected = 0;
     const opener = async () => {
       while (next < command.count) {
+        const host = hosts[next % hosts.length];
         next++;
         if (wallNow() > command.openDeadline) {
           this.#end(null, new Error("not opened before the deadline"));
@@ -117,7 +121,7 @@ class Fanout {
         }
         let conn: WireConnection | null = null;
         try {
-          conn = await connectPatiently(command);
+          conn = await connectPatiently(command, host);
           this.#waiting.add(conn);
           await conn.write(request);
           connected++;

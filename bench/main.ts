@@ -13,12 +13,14 @@ import { machineInfo } from "./proc_stats.ts";
 import { runReads } from "./reads.ts";
 import {
   type BenchResults,
+  CLUSTER,
   type Measurement,
   REFERENCE,
   renderReport,
 } from "./report.ts";
 import { ServerProcess, type ServerSpec } from "./server_process.ts";
 import { type LoadWorker, startWorkers } from "./worker_pool.ts";
+import { type RedisServer, startRedis } from "../tests/support/redis.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -67,6 +69,31 @@ export function serverSpecs(
   return { specs, notes };
 }
 
+/** The `cluster` phase's server: three app processes on one port, on Redis. */
+export function clusterSpec(redisUrl: string): ServerSpec {
+  return {
+    name: CLUSTER,
+    entry: "cluster.ts",
+    // 0.0.0.0 so that clients may reach it on several loopback addresses.
+    env: {
+      STATUS_STORE: "redis",
+      REDIS_URL: redisUrl,
+      CLUSTER_PROCESSES: "3",
+      HOSTNAME: "0.0.0.0",
+    },
+  };
+}
+
+/**
+ * Loopback addresses for `n` connections to one port: the kernel offers
+ * about 28,000 source ports per destination address, so one address per
+ * 20,000 connections and one spare (127.0.0.1, 127.0.0.2, …).
+ */
+export function loopbackHosts(n: number): string[] {
+  const count = Math.ceil(n / 20_000) + 1;
+  return Array.from({ length: count }, (_, i) => `127.0.0.${i + 1}`);
+}
+
 /** Round r's order: forward on even rounds, backward on odd ones (A B, B A, A B …). */
 export function roundOrder<T>(items: readonly T[], round: number): T[] {
   return round % 2 === 0 ? [...items] : [...items].reverse();
@@ -78,6 +105,7 @@ function log(message: string): void {
 
 class Bench {
   readonly live = new Set<ServerProcess>();
+  redis: RedisServer | null = null;
   readonly deadline: number;
   workers: LoadWorker[] = [];
 
@@ -158,6 +186,7 @@ class Bench {
   async run(specs: ServerSpec[]): Promise<void> {
     const { config, results } = this;
     this.workers = await startWorkers(config.workers, ROOT);
+    if (config.phases.includes("cluster")) await this.runCluster();
     if (config.phases.includes("fanout")) {
       for (const n of config.sizes) {
         for (let round = 0; round < config.rounds; round++) {
@@ -254,8 +283,55 @@ class Bench {
     }
   }
 
+  /** N polls held by the cluster on a private Redis, woken by one update. */
+  async runCluster(): Promise<void> {
+    const { config, results } = this;
+    const n = config.clusterPolls;
+    const what = `cluster fan-out ${n}`;
+    try {
+      this.redis = await startRedis();
+    } catch (error) {
+      results.cluster.push({
+        server: CLUSTER,
+        round: 0,
+        n,
+        error: String(error),
+      });
+      return;
+    }
+    try {
+      const m = await this.measure(
+        clusterSpec(this.redis.url),
+        0,
+        what,
+        (s) =>
+          runFanout(s, this.workers, {
+            n,
+            connectConcurrency: config.connectConcurrency,
+            connectTimeoutMs: 5_000,
+            openTimeoutMs: 300_000,
+            answerTimeoutMs: Math.max(config.answerTimeoutMs, 60_000),
+            hosts: loopbackHosts(n),
+          }),
+      );
+      results.cluster.push({ ...m, n });
+      this.save();
+      if (m.result) {
+        const f = m.result;
+        log(
+          `  got ${f.gotUpdate}/${n}, p99 ${f.latency.p99.toFixed(1)} ms, ` +
+            `RSS ${((f.rssHeldKiB ?? NaN) / 1024).toFixed(0)} MiB`,
+        );
+      }
+    } finally {
+      await this.redis?.stop();
+      this.redis = null;
+    }
+  }
+
   async cleanUp(): Promise<void> {
     await Promise.all([...this.live].map((s) => this.stop(s)));
+    await this.redis?.stop();
     await Promise.all(this.workers.map((w) => w.stop()));
   }
 }
@@ -287,6 +363,7 @@ async function main(): Promise<number> {
     churn: [],
     reads: [],
     page: null,
+    cluster: [],
   };
   for (const note of notes) log(note);
   const name = `bench/results/${results.date.replaceAll(":", "-")}.json`;

@@ -15,6 +15,49 @@ export function readRssKiB(pid: number): number | null {
 }
 
 /**
+ * `pid` and all its descendants, from /proc/<pid>/task/<tid>/children: a
+ * server that forks workers (the cluster) is measured as a whole.
+ */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const task of Deno.readDirSync(`/proc/${out[i]}/task`)) {
+        const children = Deno.readTextFileSync(
+          `/proc/${out[i]}/task/${task.name}/children`,
+        );
+        out.push(...children.trim().split(/\s+/).filter(Boolean).map(Number));
+      }
+    } catch {
+      // The process or thread ended while being listed.
+    }
+  }
+  return out;
+}
+
+/** Resident memory of `pid` and its descendants in KiB, or `null` once it has exited. */
+export function readTreeRssKiB(pid: number): number | null {
+  const own = readRssKiB(pid);
+  if (own === null) return null;
+  return processTree(pid).slice(1).reduce(
+    (sum, child) => sum + (readRssKiB(child) ?? 0),
+    own,
+  );
+}
+
+/** Memory in use on the whole machine (MemTotal − MemAvailable) in KiB. */
+export function readMachineUsedKiB(): number | null {
+  try {
+    const info = Deno.readTextFileSync("/proc/meminfo");
+    const total = /^MemTotal:\s+(\d+)/m.exec(info);
+    const available = /^MemAvailable:\s+(\d+)/m.exec(info);
+    return total && available ? Number(total[1]) - Number(available[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * CPU time of `pid` in nanoseconds, summed over its threads from
  * /proc/<pid>/task/<tid>/schedstat (exact, unlike the 10 ms ticks of
  * /proc/<pid>/stat, which would swamp a fan-out that lasts 50 ms); `null`
@@ -98,8 +141,18 @@ export class MachineMeter {
   }
 }
 
+/** CPU time of `pid` and its descendants in nanoseconds; `null` once it has exited. */
+export function readTreeCpuNs(pid: number): number | null {
+  const own = readCpuNs(pid);
+  if (own === null) return null;
+  return processTree(pid).slice(1).reduce(
+    (sum, child) => sum + (readCpuNs(child) ?? 0),
+    own,
+  );
+}
+
 /**
- * Waits until `pid` has used under 2% of a core in each of two consecutive
+ * Waits until `pid` (with its descendants) has used under 2% of a core in each of two consecutive
  * `windowMs` windows (it has read every pending request), or until
  * `timeoutMs`. Resolves with whether it went idle.
  */
@@ -110,10 +163,10 @@ export async function waitIdle(
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
-  let last = readCpuNs(pid);
+  let last = readTreeCpuNs(pid);
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, windowMs));
-    const now = readCpuNs(pid);
+    const now = readTreeCpuNs(pid);
     if (now === null || last === null) return false;
     quiet = now - last <= windowMs * 1e6 * 0.02 ? quiet + 1 : 0;
     if (quiet >= 2) return true;

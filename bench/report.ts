@@ -33,9 +33,13 @@ export interface BenchResults {
   churn: Measurement<ChurnResult>[];
   reads: Measurement<ReadsResult>[];
   page: { result?: PageWeight; error?: string } | null;
+  /** The opt-in `cluster` phase. */
+  cluster: Measurement<FanoutResult>[];
 }
 
 export const REFERENCE = "reference";
+/** Label of the three-process cluster on Redis. */
+export const CLUSTER = "cluster (3 processes, redis)";
 /** Page JavaScript budget, gzipped bytes. */
 export const PAGE_JS_BUDGET = 25_000;
 
@@ -196,6 +200,14 @@ export function verdicts(results: BenchResults): Verdict[] {
       });
     }
   }
+  for (const m of results.cluster) {
+    const n = m.n ?? 0;
+    out.push({
+      target: `${CLUSTER}: fan-out at ${int(n)}, every client answered`,
+      ok: m.result?.gotUpdate === n,
+      measured: m.result ? int(m.result.gotUpdate) : `${m.error}`,
+    });
+  }
   if (results.page) {
     const js = results.page.result?.jsGzip;
     out.push({
@@ -205,6 +217,51 @@ export function verdicts(results: BenchResults): Verdict[] {
     });
   }
   return out;
+}
+
+const mib = (kib: number | null) => kib === null ? "–" : one(kib / 1024);
+
+/** The cluster phase's figures, a table of its own (it has no reference to pair with). */
+export function clusterTable(f: FanoutResult): string {
+  const N = int(f.n);
+  const rows: [string, string][] = [
+    [`got the update (of ${N})`, int(f.gotUpdate)],
+    [
+      "delivery p50 / p99 / max ms",
+      [f.latency.p50, f.latency.p99, f.latency.max].map(ms).join(" / "),
+    ],
+    [
+      "503, failed or unanswered",
+      int(
+        f.rejected503 + Object.values(f.errors).reduce((a, b) => a + b, 0) +
+          f.unanswered,
+      ),
+    ],
+    ["seconds to open the polls", one(f.openMs / 1000)],
+    ["holds timed out and re-polled before the update", int(f.repolls)],
+    [
+      "RSS of supervisor + processes, idle / held MiB",
+      `${mib(f.rssIdleKiB)} / ${mib(f.rssHeldKiB)}`,
+    ],
+    [
+      "KiB per held poll",
+      f.kibPerHeldPoll === null ? "–" : one(f.kibPerHeldPoll),
+    ],
+    [
+      "machine memory used, before / held MiB",
+      `${mib(f.machineUsedIdleKiB)} / ${mib(f.machineUsedHeldKiB)}`,
+    ],
+    [
+      "server CPU % of a core (update to last answer)",
+      f.serverCpuPct === null ? "–" : int(f.serverCpuPct),
+    ],
+    ["answers afterwards", f.answersAfter ? "yes" : "no"],
+  ];
+  return [
+    `| ${CLUSTER}, fan-out ${N} | value |`,
+    "| --- | --- |",
+    ...rows.map(([label, value]) => `| ${label} | ${value} |`),
+  ].join("\n");
 }
 
 /** The markdown report: machine, a table of every figure, then the verdicts. */
@@ -383,6 +440,7 @@ export function renderReport(results: BenchResults): string {
   }
   const table = [header, header.map(() => "---"), ...rows]
     .map((r) => `| ${r.join(" | ")} |`).join("\n");
+  const cluster = results.cluster.filter((m) => m.result);
   const m = results.machine;
   const lines = [
     `## Benchmark ${results.date}`,
@@ -392,8 +450,9 @@ export function renderReport(results: BenchResults): string {
     `Deno ${m.deno}, ${m.os}, open files ${m.openFileLimit ?? "?"}; ` +
     `${results.config.rounds} round(s), servers interleaved; ` +
     `cells are medians (min–max); ratios are per round.`,
-    "",
-    table,
+    // A run of the cluster phase alone has no per-server figures.
+    ...(rows.length ? ["", table] : []),
+    ...cluster.flatMap((c) => ["", clusterTable(c.result!)]),
     "",
     "| target | measured | met |",
     "| --- | --- | --- |",
@@ -403,8 +462,12 @@ export function renderReport(results: BenchResults): string {
       } |`
     ),
   ];
-  const errors = [...results.fanout, ...results.churn, ...results.reads]
-    .filter((m) => m.error);
+  const errors = [
+    ...results.fanout,
+    ...results.churn,
+    ...results.reads,
+    ...results.cluster,
+  ].filter((m) => m.error);
   if (errors.length || results.notes.length) {
     lines.push("");
     for (const note of results.notes) lines.push(`- ${note}`);

@@ -1,4 +1,4 @@
-import { readRssKiB } from "./proc_stats.ts";
+import { processTree, readTreeRssKiB } from "./proc_stats.ts";
 
 /** How to start one of the servers under test. */
 export interface ServerSpec {
@@ -90,9 +90,14 @@ export class ServerProcess {
     return this.#output;
   }
 
-  /** Resident memory in KiB. */
+  /** The process and the ones it started (a cluster's members). */
+  pids(): number[] {
+    return processTree(this.pid);
+  }
+
+  /** Resident memory in KiB, summed over the process and its descendants. */
   rssKiB(): number | null {
-    return readRssKiB(this.pid);
+    return readTreeRssKiB(this.pid);
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`; removes its database directory. */
@@ -104,8 +109,19 @@ export class ServerProcess {
         // Already exited.
       }
     };
+    // Children too: a supervisor killed first would leave them running.
+    const tree = this.pids();
     if (!this.#exited) kill("SIGTERM");
-    const timer = setTimeout(() => kill("SIGKILL"), graceMs);
+    const timer = setTimeout(() => {
+      kill("SIGKILL");
+      for (const pid of tree.slice(1)) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch {
+          // Already exited.
+        }
+      }
+    }, graceMs);
     const status = await this.#child.status;
     clearTimeout(timer);
     await this.#pumps;

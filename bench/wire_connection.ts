@@ -22,8 +22,9 @@ export class WireConnection {
   static async open(
     port: number,
     signal?: AbortSignal,
+    hostname = "127.0.0.1",
   ): Promise<WireConnection> {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port, signal });
+    const conn = await Deno.connect({ hostname, port, signal });
     return new WireConnection(conn);
   }
 

@@ -17,6 +17,12 @@ export interface FanoutCommand {
   connectTimeoutMs: number;
   /** No connection is started after this; the rest count as not opened. */
   openDeadline: number;
+  /**
+   * Loopback addresses to connect to in turn (default 127.0.0.1): each
+   * destination address has its own range of source ports, so more
+   * addresses hold more connections to one server port.
+   */
+  hosts?: string[];
 }
 
 /** Stop waiting for fan-out answers at `deadline`; answers `fanout_done`. */
