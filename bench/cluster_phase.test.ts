@@ -25,20 +25,33 @@ Deno.test("the cluster phase spreads its connections over loopback addresses", a
 });
 
 Deno.test("a process's memory counts the processes it started", async () => {
-  const child = new Deno.Command("sleep", {
-    args: ["30"],
+  // An idle shell with one child: its own memory does not move under the test.
+  const parent = new Deno.Command("bash", {
+    args: ["-c", "sleep 30 & wait"],
     stdin: "null",
     stdout: "null",
     stderr: "null",
   }).spawn();
   try {
-    assert.ok(processTree(Deno.pid).includes(child.pid));
+    const deadline = Date.now() + 5_000;
+    while (processTree(parent.pid).length < 2) {
+      assert.ok(Date.now() < deadline, "the shell never started its child");
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const own = Number(
-      /^VmRSS:\s+(\d+)/m.exec(Deno.readTextFileSync("/proc/self/status"))![1],
+      /^VmRSS:\s+(\d+)/m.exec(
+        Deno.readTextFileSync(`/proc/${parent.pid}/status`),
+      )![1],
     );
-    assert.ok((readTreeRssKiB(Deno.pid) ?? 0) > own);
+    assert.ok((readTreeRssKiB(parent.pid) ?? 0) > own);
   } finally {
-    child.kill("SIGKILL");
-    await child.status;
+    for (const pid of processTree(parent.pid).reverse()) {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    await parent.status;
   }
 });
