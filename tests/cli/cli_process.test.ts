@@ -1,7 +1,7 @@
 /** The command line as a user or a script runs it: a subprocess against a real server. */
 import assert from "node:assert/strict";
 import { startApp, waitFor } from "../support/server.ts";
-import { heldPolls, setStatus } from "../client/server_helpers.ts";
+import { heldPolls, setStatus } from "../client/server_calls.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const TOKEN = "cli-token";

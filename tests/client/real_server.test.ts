@@ -10,7 +10,7 @@ import {
 import type { FetchLike } from "../../lib/client/http.ts";
 import type { Status } from "../../lib/statuses.ts";
 import { startApp, waitFor } from "../support/server.ts";
-import { heldPolls, setStatus } from "./server_helpers.ts";
+import { heldPolls, setStatus } from "./server_calls.ts";
 
 /** Runs a watch in the background, collecting its events. */
 function background(url: string, options: Parameters<typeof watch>[1] = {}) {
