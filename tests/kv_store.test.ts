@@ -10,7 +10,7 @@ import { KvStore, openKvStore } from "../lib/kv_store.ts";
 import { StoreOpenError } from "../lib/store.ts";
 import { STATUSES } from "../lib/statuses.ts";
 import { StoreUnavailableError } from "../lib/store.ts";
-import { storeSuite } from "./store_suite.ts";
+import { assertWokenBy, storeSuite } from "./store_suite.ts";
 import { waitFor } from "./support/server.ts";
 
 /** A fresh folder for KV files, removed by `dispose`. */
@@ -152,19 +152,7 @@ Deno.test("kv store: two stores on one file", async (t) => {
       async () => {
         const held = [a.hub.hold(5_000), a.hub.hold(5_000)];
         const result = await b.update({ status: "En cours" });
-        for (const outcome of await Promise.all(held)) {
-          assert.equal(outcome.kind, "changed");
-          if (outcome.kind !== "changed") continue;
-          assert.equal(outcome.value.reason, "changed");
-          assert.deepEqual(JSON.parse(outcome.value.body), {
-            ...result.state,
-            changes: [{
-              version: 1,
-              status: "En cours",
-              at: result.state.updatedAt,
-            }],
-          });
-        }
+        await assertWokenBy(held, result.state);
         assert.deepEqual(a.hub.state, result.state);
       },
     );

@@ -17,7 +17,6 @@ import {
 } from "./support/server.ts";
 import { fetchVia, fresh, metric, postStatus } from "./support/http.ts";
 
-const ROOT = new URL("../", import.meta.url);
 const JSON_HEADERS = { "content-type": "application/json" };
 
 function redisEnv(redis: RedisServer): Record<string, string> {
@@ -392,25 +391,6 @@ async function clusterShares(
   return undefined;
 }
 
-/** Runs cluster.ts expecting it to stop at start. */
-async function clusterToExit(
-  env: Record<string, string>,
-): Promise<{ code: number; output: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "cluster.ts"],
-    cwd: ROOT,
-    env: { PORT: "0", HOSTNAME: "127.0.0.1", NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "piped",
-    stdin: "null",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: out.code,
-    output: decoder.decode(out.stdout) + decoder.decode(out.stderr),
-  };
-}
-
 Deno.test("redis store over HTTP: the cluster serves from every process on one port", async (t) => {
   await withRedis(async (redis) => {
     const cluster = await startApp({
@@ -512,7 +492,7 @@ Deno.test("redis store over HTTP: the cluster refuses what it cannot run, in one
   ];
   for (const [what, env, expected] of cases) {
     await t.step(what, async () => {
-      const { code, output } = await clusterToExit(env);
+      const { code, output } = await runAppToExit(env, "cluster.ts");
       assert.equal(code, 1);
       const lines = output.trim().split("\n");
       assert.equal(lines.length, 1, output);
@@ -525,11 +505,11 @@ Deno.test("redis store over HTTP: the cluster refuses what it cannot run, in one
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const url = `redis://127.0.0.1:${listener.addr.port}`;
     listener.close();
-    const { code, output } = await clusterToExit({
+    const { code, output } = await runAppToExit({
       STATUS_STORE: "redis",
       REDIS_URL: url,
       CLUSTER_PROCESSES: "2",
-    });
+    }, "cluster.ts");
     assert.notEqual(code, 0);
     const lines = output.trim().split("\n");
     assert.equal(lines.length, 1, output);

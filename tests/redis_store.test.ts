@@ -22,7 +22,7 @@ import type { TaskState } from "../lib/state.ts";
 import { type Status, STATUSES } from "../lib/statuses.ts";
 import { StoreUnavailableError } from "../lib/store.ts";
 import { transition } from "../lib/transition.ts";
-import { storeSuite } from "./store_suite.ts";
+import { assertWokenBy, storeSuite } from "./store_suite.ts";
 import { type RedisServer, startRedis, withRedis } from "./support/redis.ts";
 import { waitFor } from "./support/server.ts";
 
@@ -297,19 +297,7 @@ Deno.test("redis store: several stores on one Redis", async (t) => {
         async () => {
           const held = [a.hub.hold(5_000), c.hub.hold(5_000)];
           const result = await b.update({ status: "En cours" });
-          for (const outcome of await Promise.all(held)) {
-            assert.equal(outcome.kind, "changed");
-            if (outcome.kind !== "changed") continue;
-            assert.equal(outcome.value.reason, "changed");
-            assert.deepEqual(JSON.parse(outcome.value.body), {
-              ...result.state,
-              changes: [{
-                version: 1,
-                status: "En cours",
-                at: result.state.updatedAt,
-              }],
-            });
-          }
+          await assertWokenBy(held, result.state);
           assert.deepEqual(a.hub.state, result.state);
           assert.deepEqual(c.hub.state, result.state);
         },

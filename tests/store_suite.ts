@@ -1,7 +1,30 @@
 import assert from "node:assert/strict";
 import { HISTORY_LIMIT } from "../lib/history.ts";
 import { STATUSES } from "../lib/statuses.ts";
+import type { WaitOutcome } from "../lib/broadcaster.ts";
+import type { TaskState } from "../lib/state.ts";
+import type { Announcement } from "../lib/state_hub.ts";
 import type { StatusStore } from "../lib/store.ts";
+
+/** Asserts that every held poll was woken by the one change that made `state`. */
+export async function assertWokenBy(
+  held: Promise<WaitOutcome<Announcement>>[],
+  state: TaskState,
+): Promise<void> {
+  for (const outcome of await Promise.all(held)) {
+    assert.equal(outcome.kind, "changed");
+    if (outcome.kind !== "changed") continue;
+    assert.equal(outcome.value.reason, "changed");
+    assert.deepEqual(JSON.parse(outcome.value.body), {
+      ...state,
+      changes: [{
+        version: state.version,
+        status: state.status,
+        at: state.updatedAt,
+      }],
+    });
+  }
+}
 
 /** A store under test, and how to dispose of it. */
 export interface OpenedStore {

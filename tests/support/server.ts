@@ -109,12 +109,16 @@ export async function startApp(
   };
 }
 
-/** Runs the app expecting it to exit at start; resolves with its exit code and output. */
+/**
+ * Runs the app (or another entry, such as `cluster.ts`) expecting it to exit
+ * at start; resolves with its exit code and output.
+ */
 export async function runAppToExit(
   env: Record<string, string>,
+  entry = "main.ts",
 ): Promise<{ code: number; output: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+    args: ["run", "-A", entry],
     cwd: ROOT,
     env: {
       PORT: "0",
