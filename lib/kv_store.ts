@@ -326,20 +326,43 @@ export async function openKvStore(
     ? "the deployment's KV database"
     : `KV_PATH ${path}`;
   const embedded = path !== undefined && path !== ":memory:";
-  let kv: Deno.Kv;
-  try {
-    if (embedded) await Deno.mkdir(dirname(path), { recursive: true });
-    kv = await Deno.openKv(path);
-  } catch (error) {
-    throw new StoreOpenError(`${where} cannot be opened: ${reason(error)}`);
-  }
-  try {
-    return await KvStore.open(kv, {
-      refreshMs: embedded ? KV_REFRESH_MS : undefined,
-      ...options,
-    });
-  } catch (error) {
-    kv.close();
-    throw new StoreOpenError(`${where} cannot be used: ${reason(error)}`);
+  const openOnce = async (): Promise<KvStore> => {
+    let kv: Deno.Kv;
+    try {
+      if (embedded) await Deno.mkdir(dirname(path), { recursive: true });
+      kv = await Deno.openKv(path);
+    } catch (error) {
+      throw isBusy(error) ? error : new StoreOpenError(
+        `${where} cannot be opened: ${reason(error)}`,
+      );
+    }
+    try {
+      return await KvStore.open(kv, {
+        refreshMs: embedded ? KV_REFRESH_MS : undefined,
+        ...options,
+      });
+    } catch (error) {
+      kv.close();
+      throw isBusy(error) ? error : new StoreOpenError(
+        `${where} cannot be used: ${reason(error)}`,
+      );
+    }
+  };
+  // Processes or workers starting together on one file find it locked
+  // while another sets it up: that passes, so wait for it a while.
+  const deadline = Date.now() + OPEN_BUSY_WAIT_MS;
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await openOnce();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      if (Date.now() > deadline) {
+        throw new StoreOpenError(`${where} cannot be opened: ${reason(error)}`);
+      }
+      await new Promise((r) => setTimeout(r, Math.min(25 * attempt, 250)));
+    }
   }
 }
+
+/** How long opening waits for a file that another process holds locked. */
+const OPEN_BUSY_WAIT_MS = 5_000;

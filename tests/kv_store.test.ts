@@ -416,3 +416,35 @@ Deno.test("kv store: a path that cannot be used stops the open with a message na
     await folder.dispose();
   }
 });
+
+Deno.test("kv store: processes opening a new file together all open it", async () => {
+  const folder = await tempFolder();
+  const opener = new URL("../lib/kv_store.ts", import.meta.url).href;
+  const script = `const { openKvStore } = await import(${
+    JSON.stringify(opener)
+  });
+    const store = await openKvStore(Deno.args[0]);
+    console.log(store.hub.state.epoch);
+    await store.close();`;
+  try {
+    for (let round = 0; round < 3; round++) {
+      const path = join(folder.path, `status-${round}.kv`);
+      const runs = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          new Deno.Command(Deno.execPath(), {
+            args: ["eval", "--unstable-kv", script, path],
+            stdout: "piped",
+            stderr: "piped",
+          }).output()),
+      );
+      const decoder = new TextDecoder();
+      for (const run of runs) {
+        assert.equal(run.code, 0, decoder.decode(run.stderr));
+      }
+      const epochs = new Set(runs.map((r) => decoder.decode(r.stdout).trim()));
+      assert.equal(epochs.size, 1, "the processes disagree on the epoch");
+    }
+  } finally {
+    await folder.dispose();
+  }
+});
