@@ -3,7 +3,7 @@ import { HISTORY_LIMIT } from "../lib/history.ts";
 import { STATUSES } from "../lib/statuses.ts";
 import type { WaitOutcome } from "../lib/broadcaster.ts";
 import type { TaskState } from "../lib/state.ts";
-import type { Announcement } from "../lib/state_hub.ts";
+import type { Announcement, StateHub } from "../lib/state_hub.ts";
 import type { StatusStore } from "../lib/store.ts";
 
 /** Asserts that every held poll was woken by the one change that made `state`. */
@@ -27,6 +27,31 @@ export async function assertWokenBy(
 }
 
 /** A store under test, and how to dispose of it. */
+/**
+ * Records every version the hub announces from now on, whether it came from
+ * the store's own commit, its echo, or another writer. Polls are woken by
+ * announcements, so a version recorded twice would answer a poll twice.
+ */
+export function recordAnnouncements(hub: StateHub): number[] {
+  const announced: number[] = [];
+  const apply = hub.apply.bind(hub);
+  hub.apply = (state, history) => {
+    const announcement = apply(state, history);
+    if (announcement) announced.push(announcement.version);
+    return announcement;
+  };
+  return announced;
+}
+
+/** Each version at most once, in order, up to `last`. */
+export function assertAnnouncedOnce(announced: number[], last: number): void {
+  assert.ok(
+    announced.every((v, i) => i === 0 || v > announced[i - 1]),
+    `announced out of order or twice: ${announced.join(", ")}`,
+  );
+  assert.equal(announced.at(-1), last);
+}
+
 export interface OpenedStore {
   store: StatusStore;
   dispose(): Promise<void>;
