@@ -5,6 +5,7 @@ import type { WaitOutcome } from "../lib/broadcaster.ts";
 import type { TaskState } from "../lib/state.ts";
 import type { Announcement, StateHub } from "../lib/state_hub.ts";
 import type { StatusStore } from "../lib/store.ts";
+import { waitFor } from "./support/server.ts";
 
 /** Asserts that every held poll was woken by the one change that made `state`. */
 export async function assertWokenBy(
@@ -26,13 +27,11 @@ export async function assertWokenBy(
   }
 }
 
-/** A store under test, and how to dispose of it. */
 /**
  * Records every version the hub announces from now on, whether it came from
- * the store's own commit, its echo, or another writer. Polls are woken by
- * announcements, so a version recorded twice would answer a poll twice.
+ * the store's own commit, its echo, or another writer.
  */
-export function recordAnnouncements(hub: StateHub): number[] {
+function recordAnnouncements(hub: StateHub): number[] {
   const announced: number[] = [];
   const apply = hub.apply.bind(hub);
   hub.apply = (state, history) => {
@@ -43,15 +42,38 @@ export function recordAnnouncements(hub: StateHub): number[] {
   return announced;
 }
 
-/** Each version at most once, in order, up to `last`. */
-export function assertAnnouncedOnce(announced: number[], last: number): void {
+/**
+ * Two stores on the same data take turns to write; `a` hears each version
+ * from its own commit and again from the database, and must announce it
+ * once (polls are woken by announcements, so twice would answer them twice).
+ */
+export async function assertAnnouncedOnceAcross(
+  a: StatusStore,
+  b: StatusStore,
+): Promise<void> {
+  const announced = recordAnnouncements(a.hub);
+  const version = a.hub.state.version;
+  await a.update({
+    status: a.hub.state.status === "Échec" ? "En cours" : "Échec",
+  });
+  await b.update({ status: "En attente" });
+  await a.update({ status: "Terminée" });
+  // Changes reach a in order: once it has b's last one, it has had the
+  // echoes of its own two.
+  await b.update({ status: "En cours" });
+  await waitFor(
+    () => a.hub.state.version === version + 4,
+    5_000,
+    "the last change to reach the first store",
+  );
   assert.ok(
     announced.every((v, i) => i === 0 || v > announced[i - 1]),
     `announced out of order or twice: ${announced.join(", ")}`,
   );
-  assert.equal(announced.at(-1), last);
+  assert.equal(announced.at(-1), version + 4);
 }
 
+/** A store under test, and how to dispose of it. */
 export interface OpenedStore {
   store: StatusStore;
   dispose(): Promise<void>;
