@@ -1,3 +1,5 @@
+import { Deadlines } from "./deadlines.ts";
+
 /** How a wait ended. */
 export type WaitOutcome<T> =
   | { kind: "changed"; value: T }
@@ -10,9 +12,16 @@ export type WaitOutcome<T> =
  * Waiters live in a Set, so a waiter that gives up (timeout or abort) is
  * removed at once in O(1) and leaves no closure behind: a single shared
  * promise would keep every abandoned reaction alive until the next change.
+ * Their timeouts share one timer (see `Deadlines`).
  */
 export class Broadcaster<T> {
   #waiters = new Set<(value: T) => void>();
+  readonly #deadlines: Deadlines;
+
+  /** `deadlines` times the waits out; tests pass their own to inspect it. */
+  constructor(deadlines = new Deadlines()) {
+    this.#deadlines = deadlines;
+  }
 
   /** Waiters held now. */
   get size(): number {
@@ -21,9 +30,10 @@ export class Broadcaster<T> {
 
   /**
    * Resolves with the next published value, or when `timeoutMs` passes, or
-   * when `signal` aborts, whichever comes first. Registration happens
+   * when `signal` aborts, whichever comes first (the timeout may end up to
+   * one tick of `Deadlines` late). Registration happens
    * synchronously, so nothing published after this call can be missed.
-   * Whatever ends the wait, the timer, the abort listener and the waiter
+   * Whatever ends the wait, the deadline, the abort listener and the waiter
    * are all released, once.
    */
   wait(timeoutMs: number, signal?: AbortSignal): Promise<WaitOutcome<T>> {
@@ -33,15 +43,16 @@ export class Broadcaster<T> {
       const finish = (outcome: WaitOutcome<T>) => {
         if (done) return;
         done = true;
-        clearTimeout(timer);
+        this.#deadlines.delete(deadline, onTimeout);
         signal?.removeEventListener("abort", onAbort);
         this.#waiters.delete(onValue);
         resolve(outcome);
       };
       const onValue = (value: T) => finish({ kind: "changed", value });
       const onAbort = () => finish({ kind: "aborted" });
+      const onTimeout = () => finish({ kind: "timeout" });
       this.#waiters.add(onValue);
-      const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
+      const deadline = this.#deadlines.add(timeoutMs, onTimeout);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Broadcaster } from "../lib/broadcaster.ts";
+import { Deadlines } from "../lib/deadlines.ts";
 
 Deno.test("publish wakes every waiter in one pass with the same value", async () => {
   const broadcaster = new Broadcaster<{ body: string }>();
@@ -16,18 +17,23 @@ Deno.test("publish wakes every waiter in one pass with the same value", async ()
   }
 });
 
-Deno.test("an aborted waiter is removed at once and its timer cleared", async () => {
-  const broadcaster = new Broadcaster<number>();
+Deno.test("an aborted waiter is removed at once, its deadline with it", async () => {
+  const deadlines = new Deadlines();
+  const broadcaster = new Broadcaster<number>(deadlines);
   const controller = new AbortController();
-  // A timer left behind would fail this test under the ops sanitizer.
   const wait = broadcaster.wait(60_000, controller.signal);
   const other = broadcaster.wait(60_000);
   assert.equal(broadcaster.size, 2);
+  assert.equal(deadlines.size, 2);
   controller.abort();
   assert.equal(broadcaster.size, 1);
+  assert.equal(deadlines.size, 1);
   assert.deepEqual(await wait, { kind: "aborted" });
   broadcaster.publish(1);
   assert.deepEqual(await other, { kind: "changed", value: 1 });
+  // Nothing is left to time out: no deadline, no timer.
+  assert.equal(deadlines.size, 0);
+  assert.equal(deadlines.armed, false);
 });
 
 Deno.test("an already aborted signal never registers", async () => {
@@ -38,11 +44,13 @@ Deno.test("an already aborted signal never registers", async () => {
 });
 
 Deno.test("a wait times out, leaving no waiter", async () => {
-  const broadcaster = new Broadcaster<number>();
+  const deadlines = new Deadlines();
+  const broadcaster = new Broadcaster<number>(deadlines);
   const controller = new AbortController();
   const outcome = await broadcaster.wait(10, controller.signal);
   assert.deepEqual(outcome, { kind: "timeout" });
   assert.equal(broadcaster.size, 0);
+  assert.equal(deadlines.armed, false);
   // The abort listener is gone too: aborting now changes nothing.
   controller.abort();
   assert.equal(broadcaster.size, 0);

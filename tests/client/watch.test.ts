@@ -325,7 +325,9 @@ Deno.test("watch loop ending", async (t) => {
       if (event.type === "change") break;
     }
     assert.equal(calls.length, 2);
-    // Nothing runs any more: the sanitizers would fail on a pending timer or request.
+    // Nothing runs any more: a loop still going would have polled again by now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(calls.length, 2);
   });
 
   await t.step("a 4xx that retrying cannot fix is thrown", async () => {
