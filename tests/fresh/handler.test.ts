@@ -46,6 +46,8 @@ Deno.test("a handler object answers its methods and 405 otherwise", async (t) =>
     const get = await text("/api/items");
     assert.equal(get.res.status, 200);
     assert.deepEqual(JSON.parse(get.body).items, ["a"]);
+    // ctx.remoteAddr is the address the server was given for the request.
+    assert.equal(JSON.parse(get.body).from, "127.0.0.1");
     const post = await text("/api/items", {
       method: "POST",
       body: JSON.stringify({ name: "b" }),
