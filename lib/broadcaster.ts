@@ -29,14 +29,18 @@ export class Broadcaster<T> {
   }
 
   /**
-   * Resolves with the next published value, or when `timeoutMs` passes, or
-   * when `signal` aborts, whichever comes first (the timeout may end up to
-   * one tick of `Deadlines` late). Registration happens
+   * Resolves with the next published value, or when `timeoutMs` passes (or
+   * up to `slackMs` sooner, which lets waits share a timer), or when
+   * `signal` aborts, whichever comes first. Registration happens
    * synchronously, so nothing published after this call can be missed.
    * Whatever ends the wait, the deadline, the abort listener and the waiter
    * are all released, once.
    */
-  wait(timeoutMs: number, signal?: AbortSignal): Promise<WaitOutcome<T>> {
+  wait(
+    timeoutMs: number,
+    signal?: AbortSignal,
+    slackMs = 0,
+  ): Promise<WaitOutcome<T>> {
     if (signal?.aborted) return Promise.resolve({ kind: "aborted" });
     return new Promise((resolve) => {
       let done = false;
@@ -52,7 +56,7 @@ export class Broadcaster<T> {
       const onAbort = () => finish({ kind: "aborted" });
       const onTimeout = () => finish({ kind: "timeout" });
       this.#waiters.add(onValue);
-      const deadline = this.#deadlines.add(timeoutMs, onTimeout);
+      const deadline = this.#deadlines.add(timeoutMs, onTimeout, slackMs);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }

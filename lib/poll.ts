@@ -88,19 +88,28 @@ export function decidePoll(
   return { kind: "hold" };
 }
 
+/** How long a poll is held: `ms`, or up to `slackMs` less. */
+export interface Hold {
+  ms: number;
+  slackMs: number;
+}
+
 /**
  * How long to hold: the requested time with up to 1/16 taken off at random,
- * so that clients which timed out together do not come back together.
+ * so that clients which timed out together do not come back together. What
+ * is left of the 1/16 is slack the hold may end sooner by; never later.
  */
-export function holdMs(
+export function holdFor(
   pollTimeoutMs: number,
   timeoutSeconds: number | undefined,
   random: number,
-): number {
+): Hold {
   const base = timeoutSeconds === undefined
     ? pollTimeoutMs
     : Math.min(timeoutSeconds * 1000, pollTimeoutMs);
-  return Math.ceil(base - (base / 16) * random);
+  const shortest = base - base / 16;
+  const ms = Math.ceil(base - (base / 16) * random);
+  return { ms, slackMs: ms - shortest };
 }
 
 /** Seconds a client turned away for lack of room should wait. */
@@ -147,10 +156,13 @@ export function answerPoll(
   }
   // A plain promise chain, not an async function: a held poll then keeps
   // alive only its waiter, not a suspended frame of this function.
-  return hub.hold(
-    holdMs(config.pollTimeoutMs, parsed.query.timeoutSeconds, service.random()),
-    request.signal,
-  ).then((outcome) => answerHeld(outcome, service));
+  const hold = holdFor(
+    config.pollTimeoutMs,
+    parsed.query.timeoutSeconds,
+    service.random(),
+  );
+  return hub.hold(hold.ms, request.signal, hold.slackMs)
+    .then((outcome) => answerHeld(outcome, service));
 }
 
 function answerHeld(

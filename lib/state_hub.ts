@@ -90,12 +90,16 @@ export class StateHub {
     return this.#announce("shutdown", this.#state);
   }
 
-  /** Holds a poll until the next announcement, the timeout or the abort. */
+  /**
+   * Holds a poll until the next announcement, the abort, or the timeout
+   * (which may come up to `slackMs` sooner).
+   */
   hold(
     timeoutMs: number,
     signal?: AbortSignal,
+    slackMs = 0,
   ): Promise<WaitOutcome<Announcement>> {
-    return this.#waiters.wait(timeoutMs, signal);
+    return this.#waiters.wait(timeoutMs, signal, slackMs);
   }
 
   #announce(reason: AnnouncementReason, answer: PollAnswer): Announcement {

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { answerPoll, decidePoll, holdMs, parsePollQuery } from "../lib/poll.ts";
+import {
+  answerPoll,
+  decidePoll,
+  holdFor,
+  parsePollQuery,
+} from "../lib/poll.ts";
 import type { TaskState } from "../lib/state.ts";
 import { testService } from "./support/service.ts";
 
@@ -95,11 +100,19 @@ Deno.test("poll decisions", async (t) => {
   });
 });
 
-Deno.test("the hold takes at most 1/16 off the requested time", () => {
-  assert.equal(holdMs(25_000, undefined, 0), 25_000);
-  assert.equal(holdMs(25_000, undefined, 0.999999), 23_438); // 25 s less 1/16, rounded up
-  assert.equal(holdMs(25_000, 2, 0.5), 1_938);
-  assert.equal(holdMs(3_000, 10, 0), 3_000);
+Deno.test("the hold takes at most 1/16 off the requested time, never adds to it", () => {
+  // 25 s less 1/16 is 23,437.5 ms: the hold ends between that and `ms`.
+  assert.deepEqual(holdFor(25_000, undefined, 0), {
+    ms: 25_000,
+    slackMs: 1_562.5,
+  });
+  assert.deepEqual(holdFor(25_000, undefined, 0.999999), {
+    ms: 23_438,
+    slackMs: 0.5,
+  });
+  assert.deepEqual(holdFor(25_000, 2, 0.5), { ms: 1_938, slackMs: 63 });
+  assert.deepEqual(holdFor(3_000, 10, 0), { ms: 3_000, slackMs: 187.5 });
+  assert.deepEqual(holdFor(100, undefined, 1), { ms: 94, slackMs: 0.25 });
 });
 
 Deno.test("a held poll is answered by the next change", async () => {
