@@ -15,15 +15,25 @@ const stamp = (status: string, version: number) => ({
 let state = stamp(STATUSES[0], 0);
 const waiters = new Set<() => void>();
 
-const json = (body: unknown, status = 200) =>
+const json = (body: unknown, status = 200, etag?: string) =>
   new Response(JSON.stringify(body), {
     status,
     headers: {
       "content-type": "application/json; charset=utf-8",
       "cache-control": "no-store",
       "x-status-version": String(state.version),
+      ...(etag && { etag }),
     },
   });
+
+function getStatus(request: Request): Response {
+  const etag = `"${epoch}.${state.version}"`;
+  const known = request.headers.get("if-none-match");
+  if (known !== null && known.split(",").some((t) => t.trim() === etag)) {
+    return new Response(null, { status: 304, headers: { etag } });
+  }
+  return json(state, 200, etag);
+}
 
 function poll(url: URL, signal: AbortSignal): Response | Promise<Response> {
   const raw = url.searchParams.get("last_version");
@@ -81,7 +91,7 @@ Deno.serve({
 }, (request) => {
   const url = new URL(request.url);
   const route = `${request.method} ${url.pathname}`;
-  if (route === "GET /get-status") return json(state);
+  if (route === "GET /get-status") return getStatus(request);
   if (route === "GET /poll-status") return poll(url, request.signal);
   if (route === "POST /update-status") return update(request);
   return json({ error: "not found" }, 404);
