@@ -225,22 +225,25 @@ interface ServeProcess {
   stop(): Promise<Deno.CommandStatus>;
 }
 
+/** `deno serve --parallel` on serve.ts, on an ephemeral loopback port. */
+const SERVE_PARALLEL = [
+  "serve",
+  "-A",
+  "--parallel",
+  "--host",
+  "127.0.0.1",
+  "--port",
+  "0",
+  "serve.ts",
+];
+
 /** Starts serve.ts under `deno serve --parallel` with `DENO_JOBS` workers on an ephemeral port. */
 async function startParallel(
   env: Record<string, string>,
   jobs = 2,
 ): Promise<ServeProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      "-A",
-      "--parallel",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "serve.ts",
-    ],
+    args: SERVE_PARALLEL,
     cwd: ROOT,
     env: { NO_COLOR: "1", DENO_JOBS: String(jobs), ...env },
     stdout: "piped",
@@ -471,16 +474,7 @@ Deno.test("kv store over HTTP: a KV_PATH that cannot be used stops the server wi
 
 Deno.test("kv store over HTTP: deno serve --parallel refuses the memory store, saying why", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      "-A",
-      "--parallel",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "serve.ts",
-    ],
+    args: SERVE_PARALLEL,
     cwd: ROOT,
     env: { NO_COLOR: "1", DENO_JOBS: "2", STATUS_STORE: "memory" },
     stdout: "piped",
