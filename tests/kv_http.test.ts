@@ -13,6 +13,7 @@ import {
   waitFor,
 } from "./support/server.ts";
 import { fetchVia, fresh, metric, postStatus } from "./support/http.ts";
+import { captureOutput } from "./support/output.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -250,14 +251,7 @@ async function startParallel(
     stderr: "piped",
     stdin: "null",
   }).spawn();
-  let text = "";
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) {
-      text += decoder.decode(chunk, { stream: true });
-    }
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const output = captureOutput(child);
   let stopping: Promise<Deno.CommandStatus> | undefined;
   const stop = () =>
     stopping ??= (async () => {
@@ -276,10 +270,10 @@ async function startParallel(
       clearTimeout(timer);
       if (!exited) child.kill("SIGKILL");
       const status = await child.status;
-      await pumps;
+      await output.done;
       if (!exited) {
         throw new Error(
-          `deno serve did not exit within 10 s of SIGTERM:\n${text}`,
+          `deno serve did not exit within 10 s of SIGTERM:\n${output.text()}`,
         );
       }
       return status;
@@ -288,17 +282,21 @@ async function startParallel(
   child.status.then(() => exited = true);
   try {
     await waitFor(
-      () => exited || /Listening on http:\/\/127\.0\.0\.1:\d+/.test(text),
+      () =>
+        exited ||
+        /Listening on http:\/\/127\.0\.0\.1:\d+/.test(output.text()),
       30_000,
       "deno serve to listen",
     );
-    assert.ok(!exited, `deno serve exited:\n${text}`);
+    assert.ok(!exited, `deno serve exited:\n${output.text()}`);
   } catch (error) {
     await stop();
     throw error;
   }
-  const port = text.match(/Listening on http:\/\/127\.0\.0\.1:(\d+)/)![1];
-  return { url: `http://127.0.0.1:${port}`, output: () => text, stop };
+  const port = output.text().match(
+    /Listening on http:\/\/127\.0\.0\.1:(\d+)/,
+  )![1];
+  return { url: `http://127.0.0.1:${port}`, output: output.text, stop };
 }
 
 /**

@@ -2,6 +2,7 @@
  * A private `redis-server` for tests: on a free loopback port, with no
  * persistence, stopped by the test that started it (even when it fails).
  */
+import { captureOutput } from "./output.ts";
 
 /** A running (or stopped) private Redis server. */
 export interface RedisServer {
@@ -58,20 +59,13 @@ function spawn(port: number): Running {
       `${BINARY} not found: install Debian's redis-server (apt-get install redis-server) or set REDIS_SERVER`,
     );
   }
-  let text = "";
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) {
-      text += decoder.decode(chunk, { stream: true });
-    }
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const output = captureOutput(child);
   const done = (async () => {
     const status = await child.status;
-    await pumps;
+    await output.done;
     return status;
   })();
-  return { child, output: () => text, done };
+  return { child, output: output.text, done };
 }
 
 /** Resolves once the server accepts connections; rejects with its output if it exits first. */

@@ -2,6 +2,7 @@
  * Starts the real app (`main.ts`) as a child process on an ephemeral port,
  * for tests that must talk HTTP to it or send it signals.
  */
+import { captureOutput } from "./output.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -60,25 +61,19 @@ export async function startApp(
       stdin: "null",
     });
   const child = command.spawn();
-  let text = "";
   let onText = () => {};
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) {
-      text += decoder.decode(chunk, { stream: true });
-      onText();
-    }
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const output = captureOutput(child, () => onText());
   const status = child.status;
 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`app did not start in time:\n${text}`)),
+      () => reject(new Error(`app did not start in time:\n${output.text()}`)),
       options.timeoutMs ?? 30_000,
     );
     onText = () => {
-      const match = text.match(/Listening on https?:\/\/[^\s:]+:(\d+)/);
+      const match = output.text().match(
+        /Listening on https?:\/\/[^\s:]+:(\d+)/,
+      );
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));
@@ -86,7 +81,11 @@ export async function startApp(
     };
     status.then((s) => {
       clearTimeout(timer);
-      reject(new Error(`app exited with ${s.code} before listening:\n${text}`));
+      reject(
+        new Error(
+          `app exited with ${s.code} before listening:\n${output.text()}`,
+        ),
+      );
     });
     onText();
   });
@@ -95,7 +94,7 @@ export async function startApp(
     url: `http://127.0.0.1:${port}`,
     port,
     child,
-    output: () => text,
+    output: output.text,
     async stop(signal: Deno.Signal = "SIGTERM") {
       try {
         child.kill(signal);
@@ -103,7 +102,7 @@ export async function startApp(
         // already exited
       }
       const result = await status;
-      await pumps;
+      await output.done;
       return result;
     },
   };
