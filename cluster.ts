@@ -12,7 +12,7 @@
  * exits once they have all exited. If one exits on its own, it stops the
  * others and exits with 1, for the service manager to restart the whole.
  */
-import { clusterPlan } from "./lib/cluster_plan.ts";
+import { clusterPlan } from "./lib/app/cluster_plan.ts";
 
 const ROOT = new URL("./", import.meta.url);
 

@@ -1,6 +1,6 @@
 import { defineConfig } from "$fresh/server.ts";
 import twindPlugin from "$fresh/plugins/twind.ts";
-import { statusPlugin } from "./lib/status_plugin.ts";
+import { statusPlugin } from "./lib/app/status_plugin.ts";
 import twindConfig from "./twind.config.ts";
 
 export default defineConfig({

@@ -7,5 +7,10 @@
 import { start } from "$fresh/server.ts";
 import manifest from "./fresh.gen.ts";
 import config from "./fresh.config.ts";
+import { bootStatusService } from "./lib/app/boot.ts";
 
-await start(manifest, config);
+const service = await bootStatusService();
+await start(manifest, {
+  ...config,
+  server: { ...config.server, reusePort: service.config.reusePort },
+});

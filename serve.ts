@@ -5,32 +5,19 @@
  * sent to another (through `kv.watch`). `deno serve` listens where its
  * `--port` and `--host` flags say; PORT and HOSTNAME are not read here.
  */
-import { ConfigError, parseConfig } from "./lib/config.ts";
+import { createHandler, runShutdownHooks } from "$fresh/server.ts";
+import manifest from "./fresh.gen.ts";
+import config from "./fresh.config.ts";
+import { bootStatusService } from "./lib/app/boot.ts";
+import { parallelRefusal } from "./lib/app/parallel_refusal.ts";
 
-/** Why this configuration cannot run on several workers, if it cannot. */
-function refusal(): string | undefined {
-  try {
-    const { store } = parseConfig((name) => Deno.env.get(name), undefined);
-    if (store !== "memory") return undefined;
-    return "STATUS_STORE=memory cannot run on parallel workers: each would keep its own status; " +
-      "use STATUS_STORE=kv (the default), or one process with deno task start";
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-}
-
-const problem = refusal();
+const problem = parallelRefusal((name) => Deno.env.get(name));
 if (problem !== undefined) {
   console.error(`error: ${problem}`);
   Deno.exit(1);
 }
 
-// Imported only now: loading the routes opens the store.
-const { createHandler, runShutdownHooks } = await import("$fresh/server.ts");
-const { default: manifest } = await import("./fresh.gen.ts");
-const { default: config } = await import("./fresh.config.ts");
-
+await bootStatusService();
 const handler = await createHandler(manifest, config);
 
 // deno serve stops taking connections on SIGINT/SIGTERM, then waits for each

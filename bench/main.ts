@@ -50,14 +50,16 @@ export function serverSpecs(
     } else notes.push("app not measured: main.ts does not exist yet");
   }
   if (wanted.includes("app-kv")) {
-    if (has("main.ts") && has("lib/kv_store.ts")) {
+    if (has("main.ts") && has("lib/stores/kv/kv_store.ts")) {
       specs.push({
         name: "app (kv)",
         entry: "main.ts",
         env: { STATUS_STORE: "kv" },
         kvPath: true,
       });
-    } else notes.push("app (kv) not measured: lib/kv_store.ts does not exist");
+    } else {notes.push(
+        "app (kv) not measured: lib/stores/kv/kv_store.ts does not exist",
+      );}
   }
   if (wanted.includes("reference")) {
     specs.push({

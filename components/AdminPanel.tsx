@@ -1,4 +1,4 @@
-import { type Status, STATUSES } from "../lib/statuses.ts";
+import { type Status, STATUSES } from "../lib/domain/statuses.ts";
 import { STATUS_LOOKS } from "../lib/ui/status_look.ts";
 import { SpinnerIcon, StatusGlyph } from "./Icons.tsx";
 

@@ -1,4 +1,4 @@
-import type { Status } from "../lib/statuses.ts";
+import type { Status } from "../lib/domain/statuses.ts";
 import { STATUS_LOOKS } from "../lib/ui/status_look.ts";
 import { StatusGlyph } from "./Icons.tsx";
 

@@ -1,7 +1,7 @@
 import { useEffect, useReducer, useRef, useState } from "preact/hooks";
 import { updateStatus } from "../lib/client/http.ts";
-import type { TaskState } from "../lib/state.ts";
-import type { Status } from "../lib/statuses.ts";
+import type { TaskState } from "../lib/domain/task_state.ts";
+import type { Status } from "../lib/domain/statuses.ts";
 import { describeUpdateError, keepToken, readToken } from "../lib/ui/admin.ts";
 import { indicatorOf } from "../lib/ui/connection.ts";
 import { refreshEvery } from "../lib/ui/format.ts";

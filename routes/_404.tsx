@@ -1,7 +1,7 @@
 import type { Handler } from "$fresh/server.ts";
 import { Head } from "$fresh/runtime.ts";
-import { isApiPath } from "../lib/api_paths.ts";
-import { errorResponse } from "../lib/wire.ts";
+import { isApiPath } from "../lib/http/api_paths.ts";
+import { errorResponse } from "../lib/http/responses.ts";
 
 export const handler: Handler = (request, ctx) => {
   const { pathname } = new URL(request.url);

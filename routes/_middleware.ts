@@ -1,5 +1,5 @@
 import type { FreshContext } from "$fresh/server.ts";
-import { asApiAnswer } from "../lib/api_paths.ts";
+import { asApiAnswer } from "../lib/http/api_paths.ts";
 
 // Not async: a held poll keeps no suspended frame of this alive.
 export function handler(request: Request, ctx: FreshContext) {

@@ -1,8 +1,8 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import StatusLive from "../islands/StatusLive.tsx";
-import { service } from "../lib/service.ts";
-import type { TaskState } from "../lib/state.ts";
+import { statusService } from "../lib/app/current_service.ts";
+import type { TaskState } from "../lib/domain/task_state.ts";
 import { faviconHref, pageTitle } from "../lib/ui/status_look.ts";
 
 interface HomeData {
@@ -13,7 +13,7 @@ interface HomeData {
 export const handler: Handlers<HomeData> = {
   async GET(_request, ctx) {
     const response = await ctx.render({
-      state: service.store.hub.state,
+      state: statusService().store.hub.state,
       renderedAt: Date.now(),
     });
     // The page carries the current status: a cached copy would be a lie.

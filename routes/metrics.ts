@@ -1,7 +1,7 @@
 import type { Handlers } from "$fresh/server.ts";
-import { answerMetrics } from "../lib/operations.ts";
-import { service } from "../lib/service.ts";
+import { answerMetrics } from "../lib/http/metrics.ts";
+import { statusService } from "../lib/app/current_service.ts";
 
 export const handler: Handlers = {
-  GET: () => answerMetrics(service),
+  GET: () => answerMetrics(statusService()),
 };

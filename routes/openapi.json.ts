@@ -1,5 +1,5 @@
 import type { Handlers } from "$fresh/server.ts";
-import { openApiDocument } from "../lib/openapi.ts";
+import { openApiDocument } from "../lib/http/openapi.ts";
 
 // The document is built once; it only changes with a deploy, so caches may keep it briefly.
 const body = JSON.stringify(openApiDocument);

@@ -1,7 +1,7 @@
 import type { Handlers } from "$fresh/server.ts";
-import { answerPoll } from "../lib/poll.ts";
-import { service } from "../lib/service.ts";
+import { answerPoll } from "../lib/http/poll_status.ts";
+import { statusService } from "../lib/app/current_service.ts";
 
 export const handler: Handlers = {
-  GET: (request) => answerPoll(request, service),
+  GET: (request) => answerPoll(request, statusService()),
 };

@@ -1,7 +1,7 @@
 import type { Handlers } from "$fresh/server.ts";
-import { service } from "../lib/service.ts";
-import { answerUpdate } from "../lib/update.ts";
+import { statusService } from "../lib/app/current_service.ts";
+import { answerUpdate } from "../lib/http/update_status.ts";
 
 export const handler: Handlers = {
-  POST: (request) => answerUpdate(request, service),
+  POST: (request) => answerUpdate(request, statusService()),
 };

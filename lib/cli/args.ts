@@ -1,6 +1,6 @@
 /** Command line → command, with no I/O: every usage error is a value with one clear line. */
 import { parseArgs } from "node:util";
-import type { Status } from "../statuses.ts";
+import type { Status } from "../domain/statuses.ts";
 import { parseDuration } from "./duration.ts";
 import { DEFAULT_URL, helpText, PROGRAM } from "./help.ts";
 import { matchStatusName, statusChoices } from "./status_names.ts";

@@ -5,7 +5,7 @@ import type {
   StateEvent,
 } from "../client/events.ts";
 import { StatusApiError } from "../client/errors.ts";
-import type { TaskState, UpdateAnswer } from "../state.ts";
+import type { TaskState, UpdateAnswer } from "../domain/task_state.ts";
 import { formatDuration } from "./duration.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 

@@ -2,7 +2,7 @@
 import { getStatus, updateStatus } from "../client/http.ts";
 import type { FetchLike } from "../client/http.ts";
 import { watch } from "../client/watch.ts";
-import type { TaskState } from "../state.ts";
+import type { TaskState } from "../domain/task_state.ts";
 import type { Command } from "./args.ts";
 import { formatDuration } from "./duration.ts";
 import { EXIT } from "./exit_codes.ts";

@@ -1,5 +1,5 @@
 /** Forgiving status names for the command line: `en-cours`, `terminee`, `ECHEC`. */
-import { type Status, STATUSES } from "../statuses.ts";
+import { type Status, STATUSES } from "../domain/statuses.ts";
 
 /** Lower case, no accents, one space between words: the key names are compared on. */
 export function foldStatusName(input: string): string {

@@ -1,5 +1,5 @@
 /** When `wait` is done, and with which exit code. */
-import { FINAL_STATUSES, type Status } from "../statuses.ts";
+import { FINAL_STATUSES, type Status } from "../domain/statuses.ts";
 import { EXIT } from "./exit_codes.ts";
 
 /**

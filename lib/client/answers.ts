@@ -1,6 +1,11 @@
 /** Narrows the JSON bodies of the server's answers from `unknown`. */
-import type { Change, PollAnswer, TaskState, UpdateAnswer } from "../state.ts";
-import { isStatus } from "../statuses.ts";
+import type {
+  Change,
+  PollAnswer,
+  TaskState,
+  UpdateAnswer,
+} from "../domain/task_state.ts";
+import { isStatus } from "../domain/statuses.ts";
 
 type Json = Record<string, unknown>;
 

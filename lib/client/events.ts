@@ -1,6 +1,6 @@
 /** What {@link watch} yields: state events in version order, and connection events. */
-import type { TaskState } from "../state.ts";
-import type { Status } from "../statuses.ts";
+import type { TaskState } from "../domain/task_state.ts";
+import type { Status } from "../domain/statuses.ts";
 
 /** The first state seen, and the state right after every `reset`. */
 export interface SnapshotEvent {

@@ -1,6 +1,10 @@
 /** One request each: read the state, change it, long-poll it once. */
-import type { PollAnswer, TaskState, UpdateAnswer } from "../state.ts";
-import type { Status } from "../statuses.ts";
+import type {
+  PollAnswer,
+  TaskState,
+  UpdateAnswer,
+} from "../domain/task_state.ts";
+import type { Status } from "../domain/statuses.ts";
 import {
   errorMessage,
   parsePollAnswer,

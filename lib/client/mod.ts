@@ -23,4 +23,8 @@ export type {
   TruncatedEvent,
   WatchEvent,
 } from "./events.ts";
-export type { PollAnswer, TaskState, UpdateAnswer } from "../state.ts";
+export type {
+  PollAnswer,
+  TaskState,
+  UpdateAnswer,
+} from "../domain/task_state.ts";

@@ -1,5 +1,5 @@
 /** The pure core of the watcher: a poll answer plus what we knew gives the events to emit. */
-import type { Change, PollAnswer, TaskState } from "../state.ts";
+import type { Change, PollAnswer, TaskState } from "../domain/task_state.ts";
 import type { ResetReason, StateEvent } from "./events.ts";
 
 /** The outcome of {@link reducePoll}. */

@@ -1,5 +1,5 @@
 /** The one long-poll loop: every change once and in order, through failures, restarts and proxies. */
-import type { TaskState } from "../state.ts";
+import type { TaskState } from "../domain/task_state.ts";
 import { paceDelay, retryDelay, watchdogDelay } from "./backoff.ts";
 import { isRetryable, PollStalledError, StatusApiError } from "./errors.ts";
 import type { WatchEvent } from "./events.ts";

@@ -72,9 +72,7 @@ export async function start(
     Deno.exit(1);
   }
   const handler = await createHandler(manifest, config);
-  // Set by cluster.ts in each of its processes, which share one port
-  // (SO_REUSEPORT: Linux spreads connections; needs --unstable-net).
-  const reusePort = Deno.env.get("REUSE_PORT") === "1";
+  const reusePort = config.server?.reusePort ?? false;
   await serve(handler, listen.port, listen.hostname, config, reusePort);
 }
 

@@ -148,6 +148,11 @@ export interface ServerOptions {
   hostname?: string;
   signal?: AbortSignal;
   onListen?: (addr: Deno.NetAddr) => void;
+  /**
+   * Let several processes listen on one port (Linux SO_REUSEPORT spreads
+   * connections over them; Deno needs `--unstable-net`).
+   */
+  reusePort?: boolean;
 }
 
 /** The app's configuration (`fresh.config.ts`). */

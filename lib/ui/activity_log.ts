@@ -1,5 +1,5 @@
 /** The activity log: what happened on this page, newest first, capped. */
-import type { Status } from "../statuses.ts";
+import type { Status } from "../domain/statuses.ts";
 
 /** Entries kept at most; older ones fall off the end. */
 export const LOG_CAP = 100;

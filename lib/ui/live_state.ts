@@ -5,8 +5,8 @@
  * the activity log.
  */
 import type { WatchEvent } from "../client/events.ts";
-import type { TaskState } from "../state.ts";
-import type { Status } from "../statuses.ts";
+import type { TaskState } from "../domain/task_state.ts";
+import type { Status } from "../domain/statuses.ts";
 import { type LogEntry, type LogFact, prepend } from "./activity_log.ts";
 import { type Connection, describeFailure } from "./connection.ts";
 

@@ -6,8 +6,8 @@
  * lock is released and the next tab in the lock's queue takes over at once.
  * Where Web Locks are missing, beats over the channel elect the leader.
  */
-import type { TaskState } from "../state.ts";
-import { isStatus } from "../statuses.ts";
+import type { TaskState } from "../domain/task_state.ts";
+import { isStatus } from "../domain/statuses.ts";
 import type { Connection } from "./connection.ts";
 import type { LiveEvent } from "./live_state.ts";
 import {

@@ -2,7 +2,7 @@
  * How each status looks. Every class name is a whole string literal so that
  * the styles of classes the page only adds in the browser are generated too.
  */
-import type { Status } from "../statuses.ts";
+import type { Status } from "../domain/statuses.ts";
 
 /** The icon drawn next to a status. */
 export type StatusIcon = "clock" | "spinner" | "check" | "cross";

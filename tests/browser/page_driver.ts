@@ -1,8 +1,8 @@
 /** What the page tests share: opening a tab that records its errors, reading the page, the server's gauges. */
 import type { Browser, Page } from "../support/browser.ts";
 import { updateStatus } from "../../lib/client/http.ts";
-import type { UpdateAnswer } from "../../lib/state.ts";
-import type { Status } from "../../lib/statuses.ts";
+import type { UpdateAnswer } from "../../lib/domain/task_state.ts";
+import type { Status } from "../../lib/domain/statuses.ts";
 
 /** Where screenshots go (git-ignored). */
 export const ARTIFACTS = new URL("../artifacts/", import.meta.url);

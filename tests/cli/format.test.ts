@@ -10,7 +10,7 @@ import {
   formatWatchJson,
   formatWatchLine,
 } from "../../lib/cli/format.ts";
-import type { TaskState } from "../../lib/state.ts";
+import type { TaskState } from "../../lib/domain/task_state.ts";
 
 const state: TaskState = {
   status: "En cours",

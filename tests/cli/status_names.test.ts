@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { matchStatusName, statusChoices } from "../../lib/cli/status_names.ts";
-import { STATUSES } from "../../lib/statuses.ts";
+import { STATUSES } from "../../lib/domain/statuses.ts";
 
 Deno.test("status names on the command line", async (t) => {
   await t.step("accept each status exactly", () => {

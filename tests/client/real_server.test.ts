@@ -8,7 +8,7 @@ import {
   type WatchEvent,
 } from "../../lib/client/mod.ts";
 import type { FetchLike } from "../../lib/client/http.ts";
-import type { Status } from "../../lib/statuses.ts";
+import type { Status } from "../../lib/domain/statuses.ts";
 import { startApp, waitFor } from "../support/server.ts";
 import { heldPolls, setStatus } from "./server_calls.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { reducePoll } from "../../lib/client/reducer.ts";
-import type { PollAnswer, TaskState } from "../../lib/state.ts";
+import type { PollAnswer, TaskState } from "../../lib/domain/task_state.ts";
 
 const known: TaskState = {
   status: "En attente",

@@ -1,5 +1,5 @@
 /** Small probes of a running server, shared by the client and command-line tests. */
-import type { UpdateAnswer } from "../../lib/state.ts";
+import type { UpdateAnswer } from "../../lib/domain/task_state.ts";
 
 /** Polls currently held by the server, from its metrics. */
 export async function heldPolls(url: string): Promise<number> {

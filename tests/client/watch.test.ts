@@ -4,7 +4,7 @@ import { StatusApiError } from "../../lib/client/errors.ts";
 import type { WatchEvent } from "../../lib/client/events.ts";
 import type { FetchLike } from "../../lib/client/http.ts";
 import { watch } from "../../lib/client/watch.ts";
-import type { TaskState } from "../../lib/state.ts";
+import type { TaskState } from "../../lib/domain/task_state.ts";
 
 const BASE = "http://127.0.0.1:9";
 

@@ -1,6 +1,6 @@
 /** HTTP calls the multi-process tests share. */
 import assert from "node:assert/strict";
-import type { Status } from "../../lib/statuses.ts";
+import type { Status } from "../../lib/domain/statuses.ts";
 
 /**
  * `fetch` through `client`, whose connections no other request shares.

@@ -1,8 +1,8 @@
-import type { AppConfig } from "../../lib/config.ts";
-import { MemoryStore } from "../../lib/memory_store.ts";
-import { Metrics } from "../../lib/metrics.ts";
-import type { StatusService } from "../../lib/status_service.ts";
-import type { StatusStore } from "../../lib/store.ts";
+import type { AppConfig } from "../../lib/app/config.ts";
+import { MemoryStore } from "../../lib/stores/memory_store.ts";
+import { Metrics } from "../../lib/app/metrics.ts";
+import type { StatusService } from "../../lib/app/status_service.ts";
+import type { StatusStore } from "../../lib/stores/status_store.ts";
 
 /** A status service over a memory store, for tests that call handlers directly. */
 export function testService(
@@ -17,6 +17,7 @@ export function testService(
       store: "memory",
       kvPath: undefined,
       redisUrl: "redis://127.0.0.1:6379",
+      reusePort: false,
       ...config,
     },
     store,

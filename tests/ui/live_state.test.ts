@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type { WatchEvent } from "../../lib/client/events.ts";
 import { PollStalledError } from "../../lib/client/errors.ts";
-import type { TaskState } from "../../lib/state.ts";
-import type { Status } from "../../lib/statuses.ts";
+import type { TaskState } from "../../lib/domain/task_state.ts";
+import type { Status } from "../../lib/domain/statuses.ts";
 import {
   initialLiveState,
   type LiveAction,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TaskState } from "../../lib/state.ts";
+import type { TaskState } from "../../lib/domain/task_state.ts";
 import type { Connection } from "../../lib/ui/connection.ts";
 import type { LiveEvent } from "../../lib/ui/live_state.ts";
 import {

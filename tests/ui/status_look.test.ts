@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as palette from "@twind/preset-tailwind/colors";
-import { STATUSES } from "../../lib/statuses.ts";
+import { STATUSES } from "../../lib/domain/statuses.ts";
 import {
   faviconHref,
   pageTitle,

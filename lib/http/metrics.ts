@@ -1,0 +1,17 @@
+import type { StatusService } from "../app/status_service.ts";
+
+/** Answers `GET /metrics` in the Prometheus text format. */
+export function answerMetrics(service: StatusService): Response {
+  const { hub } = service.store;
+  const text = service.metrics.render({
+    version: hub.state.version,
+    waiters: hub.waiting,
+    storeUp: service.store.healthy(),
+  });
+  return new Response(text, {
+    headers: {
+      "content-type": "text/plain; version=0.0.4; charset=utf-8",
+      "cache-control": "no-store",
+    },
+  });
+}

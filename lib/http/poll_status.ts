@@ -1,0 +1,127 @@
+import type { WaitOutcome } from "../live/broadcaster.ts";
+import { decidePoll, holdFor, type PollQuery } from "../domain/poll_rule.ts";
+import type { Announcement } from "../live/state_hub.ts";
+import type { StatusService } from "../app/status_service.ts";
+import { errorResponse, stateResponse } from "./responses.ts";
+
+/** Parsing a poll's query: the query, or what was wrong with it. */
+export type PollQueryParse =
+  | { ok: true; query: PollQuery }
+  | { ok: false; error: string };
+
+const DIGITS = /^\d+$/;
+
+/** Reads `last_version`, `epoch` and `timeout` from a poll's query string. */
+export function parsePollQuery(
+  params: URLSearchParams,
+  pollTimeoutMs: number,
+): PollQueryParse {
+  const query: PollQuery = {};
+  const last = params.get("last_version");
+  if (last !== null) {
+    if (!DIGITS.test(last) || Number(last) > Number.MAX_SAFE_INTEGER) {
+      return {
+        ok: false,
+        error: `last_version must be a non-negative integer up to 2^53-1, got ${
+          JSON.stringify(last)
+        }`,
+      };
+    }
+    query.lastVersion = Number(last);
+  }
+  const epoch = params.get("epoch");
+  if (epoch !== null) query.epoch = epoch;
+  const timeout = params.get("timeout");
+  if (timeout !== null) {
+    const max = Math.max(1, Math.floor(pollTimeoutMs / 1000));
+    if (!DIGITS.test(timeout) || Number(timeout) < 1 || Number(timeout) > max) {
+      return {
+        ok: false,
+        error:
+          `timeout must be an integer number of seconds from 1 to ${max}, got ${
+            JSON.stringify(timeout)
+          }`,
+      };
+    }
+    query.timeoutSeconds = Number(timeout);
+  }
+  return { ok: true, query };
+}
+
+/** Seconds a client turned away for lack of room should wait. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Answers `GET /poll-status`: at once, or when the status changes, the hold ends or the client leaves. */
+export function answerPoll(
+  request: Request,
+  service: StatusService,
+): Promise<Response> {
+  const { hub } = service.store;
+  const { metrics, config } = service;
+  const parsed = parsePollQuery(
+    new URL(request.url).searchParams,
+    config.pollTimeoutMs,
+  );
+  if (!parsed.ok) {
+    metrics.poll("rejected");
+    return Promise.resolve(errorResponse(400, parsed.error));
+  }
+  // From here to hub.hold() nothing awaits: the version is compared and the
+  // waiter registered in the same tick, so no update can fall in between.
+  const decision = decidePoll(
+    hub.state,
+    (v) => hub.changesSince(v),
+    parsed.query,
+  );
+  if (decision.kind === "now") {
+    metrics.poll(decision.outcome);
+    const { answer } = decision;
+    // The plain current state is serialised once per version.
+    const body = answer === hub.state ? hub.stateJson : answer;
+    return Promise.resolve(stateResponse(answer.version, body));
+  }
+  if (hub.waiting >= config.maxWaiters) {
+    metrics.poll("rejected");
+    return Promise.resolve(errorResponse(
+      503,
+      `too many held polls (MAX_WAITERS is ${config.maxWaiters}); retry later`,
+      {},
+      // Closing frees the socket for the polls this process does hold.
+      { "retry-after": String(RETRY_AFTER_SECONDS), connection: "close" },
+    ));
+  }
+  // A plain promise chain, not an async function: a held poll then keeps
+  // alive only its waiter, not a suspended frame of this function.
+  const hold = holdFor(
+    config.pollTimeoutMs,
+    parsed.query.timeoutSeconds,
+    service.random(),
+  );
+  return hub.hold(hold.ms, request.signal, hold.slackMs)
+    .then((outcome) => answerHeld(outcome, service));
+}
+
+function answerHeld(
+  outcome: WaitOutcome<Announcement>,
+  { store: { hub }, metrics }: StatusService,
+): Response {
+  switch (outcome.kind) {
+    case "changed": {
+      const announcement = outcome.value;
+      metrics.poll(announcement.reason);
+      if (--announcement.pending === 0) {
+        metrics.fanout((performance.now() - announcement.publishedAt) / 1000);
+      }
+      return stateResponse(announcement.version, announcement.body);
+    }
+    case "timeout": {
+      metrics.poll("timeout");
+      const state = hub.state;
+      return stateResponse(state.version, { ...state, timeout: true });
+    }
+    case "aborted":
+      metrics.poll("aborted");
+      // Nobody reads this: the client is gone.
+      return new Response(null, { status: 499 });
+  }
+}

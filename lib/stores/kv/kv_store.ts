@@ -1,0 +1,372 @@
+import { dirname } from "node:path";
+import { appendChange } from "../../domain/history.ts";
+import {
+  freshStatus,
+  newEpoch,
+  parseStoredStatus,
+  type StoredStatus,
+} from "../../domain/stored_record.ts";
+import { isNewerStamp } from "./versionstamp.ts";
+import { followKey, type KeyFollower } from "./kv_watch.ts";
+import { StateHub } from "../../live/state_hub.ts";
+import {
+  type StatusStore,
+  StoreOpenError,
+  StoreUnavailableError,
+} from "../status_store.ts";
+import {
+  transition,
+  type UpdateRequest,
+  type UpdateResult,
+} from "../../domain/update_rule.ts";
+
+/** The one key the status lives under: one value, far under KV's 64 KiB limit. */
+export const STATUS_KEY: Deno.KvKey = ["status", "state"];
+
+/** How often a store on an embedded file re-reads the status, to see other processes' writes. */
+export const KV_REFRESH_MS = 1_000;
+
+/** Options for {@link KvStore.open}. */
+export interface KvStoreOptions {
+  now?: () => Date;
+  /** Re-read the status this often (see {@link KV_REFRESH_MS}); undefined: rely on the watch alone. */
+  refreshMs?: number;
+  /** Commits tried per update before answering "unavailable" (other writers kept winning). */
+  maxAttempts?: number;
+  /** Pause before watching or probing again after a failure. */
+  retryMs?: number;
+}
+
+/** The stored status and the versionstamp it was read or written at. */
+interface Current {
+  record: StoredStatus;
+  stamp: string;
+}
+
+/**
+ * True for SQLite's "database is locked": another connection to the file
+ * (another worker or process) was writing. Nothing was written; try again.
+ */
+function isBusy(error: unknown): boolean {
+  return error instanceof Error &&
+    /database is (locked|busy)/i.test(error.message);
+}
+
+/** Waits a little, longer after each failed attempt, with jitter so that writers spread out. */
+function pause(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(64, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Retries `operation` while the database is busy, up to `attempts` times. */
+async function whileBusy<T>(
+  operation: () => Promise<T>,
+  attempts = 50,
+): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isBusy(error) || attempt >= attempts) throw error;
+    }
+    await pause(attempt);
+  }
+}
+
+function reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replaceAll(/\s*\n\s*/g, " ");
+}
+
+/**
+ * Reads the stored status, creating a new version sequence if there is none.
+ * The create checks that the key is still absent, so processes starting
+ * together on an empty database agree on one epoch.
+ */
+async function readOrCreate(kv: Deno.Kv, now: () => Date): Promise<Current> {
+  for (;;) {
+    const entry = await kv.get(STATUS_KEY);
+    if (entry.versionstamp !== null) {
+      const record = parseStoredStatus(entry.value);
+      if (record === undefined) {
+        throw new Error(
+          `the value at ${JSON.stringify(STATUS_KEY)} is not a status record`,
+        );
+      }
+      return { record, stamp: entry.versionstamp };
+    }
+    const record = freshStatus(newEpoch(), now());
+    const created = await kv.atomic().check(entry).set(STATUS_KEY, record)
+      .commit();
+    if (created.ok) return { record, stamp: created.versionstamp };
+  }
+}
+
+/**
+ * Keeps the status in Deno KV: an embedded SQLite file on one machine, the
+ * replicated database on Deno Deploy. Every update is one atomic commit
+ * checked against the versionstamp of the state it was decided on, so
+ * versions are never skipped, repeated or reordered, whichever process or
+ * isolate writes. Changes
+ * written elsewhere arrive through `kv.watch` and wake this process's polls.
+ */
+export class KvStore implements StatusStore {
+  readonly kind = "kv";
+  readonly hub: StateHub;
+  #kv: Deno.Kv;
+  #now: () => Date;
+  #maxAttempts: number;
+  #retryMs: number;
+  /** Serialises this process's updates, so they do not fight each other for the commit. */
+  #lock = `kv-status-update-${crypto.randomUUID()}`;
+  /**
+   * The newest stored status this process has seen (read, written or
+   * watched) and its versionstamp: entries are applied in commit order.
+   */
+  #latest: Current;
+  #follower: KeyFollower | undefined;
+  #fault: string | undefined;
+  #probeTimer: ReturnType<typeof setTimeout> | undefined;
+  #probing: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  private constructor(kv: Deno.Kv, current: Current, options: KvStoreOptions) {
+    this.#kv = kv;
+    this.#now = options.now ?? (() => new Date());
+    this.#maxAttempts = options.maxAttempts ?? 50;
+    this.#retryMs = options.retryMs ?? 1_000;
+    this.#latest = current;
+    this.hub = new StateHub(current.record.state, current.record.history);
+  }
+
+  /**
+   * Reads (or creates) the status in an open database and starts following
+   * it. Throws what the database threw; the store owns `kv` from then on.
+   */
+  static async open(
+    kv: Deno.Kv,
+    options: KvStoreOptions = {},
+  ): Promise<KvStore> {
+    const store = new KvStore(
+      kv,
+      await whileBusy(() =>
+        readOrCreate(kv, options.now ?? (() => new Date()))
+      ),
+      options,
+    );
+    store.#follower = followKey(kv, STATUS_KEY, {
+      onEntry: (entry) => store.#onEntry(entry),
+      onError: (error) => store.#onError(error),
+    }, { refreshMs: options.refreshMs, retryMs: store.#retryMs });
+    return store;
+  }
+
+  /** Applies an update with one checked commit, deciding again while other writers win. */
+  async update(request: UpdateRequest): Promise<UpdateResult> {
+    if (this.#closed) throw new StoreUnavailableError("the store is closed");
+    return await navigator.locks.request(
+      this.#lock,
+      () => this.#update(request),
+    );
+  }
+
+  /** False from a failed database operation until the database answers again. */
+  healthy(): boolean {
+    return !this.#closed && this.#fault === undefined;
+  }
+
+  /** Ends the watch and the timers, lets queued updates finish, then closes the database. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#follower?.stop();
+    clearTimeout(this.#probeTimer);
+    await this.#probing;
+    // Updates already queued finish before the database goes away.
+    await navigator.locks.request(this.#lock, () => {});
+    this.#kv.close();
+  }
+
+  async #update(request: UpdateRequest): Promise<UpdateResult> {
+    for (let attempt = 1;; attempt++) {
+      const result = await this.#attempt(request, attempt === 1);
+      if (result !== undefined) return result;
+      if (attempt >= this.#maxAttempts) {
+        throw new StoreUnavailableError(
+          `other writers kept the database busy for ${attempt} attempts; try again`,
+        );
+      }
+      await pause(attempt);
+    }
+  }
+
+  /**
+   * One decide-commit round. Undefined when it must be tried again: another
+   * writer committed first, or held SQLite's write lock.
+   *
+   * The first round decides on the newest state this process has seen and
+   * lets the commit's versionstamp check prove it current, which saves a
+   * read (a round trip to the primary region on Deno Deploy). Only a change
+   * is proven that way, so a refusal (unchanged, conflict) is decided again
+   * on a fresh read.
+   */
+  async #attempt(
+    request: UpdateRequest,
+    fromLatest: boolean,
+  ): Promise<UpdateResult | undefined> {
+    try {
+      let current = fromLatest ? this.#latest : await this.#read();
+      let step = transition(current.record.state, request, this.#now());
+      if (step.kind !== "changed" && fromLatest) {
+        current = await this.#read();
+        step = transition(current.record.state, request, this.#now());
+      }
+      if (step.kind !== "changed") {
+        return { kind: step.kind, state: step.state };
+      }
+      const record = {
+        state: step.state,
+        history: appendChange(current.record.history, step.change),
+      };
+      const commit = await this.#kv.atomic()
+        .check({ key: STATUS_KEY, versionstamp: current.stamp })
+        .set(STATUS_KEY, record)
+        .commit();
+      if (!commit.ok) return undefined;
+      this.#recovered();
+      this.#apply({ record, stamp: commit.versionstamp });
+      return { kind: "changed", state: step.state };
+    } catch (error) {
+      if (isBusy(error)) return undefined;
+      const message = `the KV database failed: ${reason(error)}`;
+      this.#failed(message);
+      throw new StoreUnavailableError(message);
+    }
+  }
+
+  /** Reads the stored status (creating it if the data was wiped) and takes it in. */
+  async #read(): Promise<Current> {
+    const current = await readOrCreate(this.#kv, this.#now);
+    this.#recovered();
+    this.#apply(current);
+    return current;
+  }
+
+  /** Hands a newer stored state to the hub; older or already known ones are ignored. */
+  #apply(current: Current): void {
+    if (!isNewerStamp(current.stamp, this.#latest.stamp)) return;
+    this.#latest = current;
+    this.hub.apply(current.record.state, current.record.history);
+  }
+
+  async #onEntry(entry: Deno.KvEntryMaybe<unknown>): Promise<void> {
+    if (entry.versionstamp === null) {
+      // The data was wiped: start a new sequence (once, whoever gets there first).
+      await navigator.locks.request(this.#lock, async () => {
+        if (this.#closed) return;
+        this.#apply(await whileBusy(() => readOrCreate(this.#kv, this.#now)));
+      }).catch((error) => this.#onError(error));
+      return;
+    }
+    const record = parseStoredStatus(entry.value);
+    if (record === undefined) {
+      this.#failed(
+        `the value at ${JSON.stringify(STATUS_KEY)} is not a status record`,
+      );
+      return;
+    }
+    this.#recovered();
+    this.#apply({ record, stamp: entry.versionstamp });
+  }
+
+  #onError(error: unknown): void {
+    if (!isBusy(error)) {
+      this.#failed(`following the status failed: ${reason(error)}`);
+    }
+  }
+
+  #failed(message: string): void {
+    if (this.#closed) return;
+    if (this.#fault === undefined) console.error(`kv store: ${message}`);
+    this.#fault = message;
+    this.#scheduleProbe();
+  }
+
+  #recovered(): void {
+    if (this.#fault !== undefined && !this.#closed) {
+      console.error("kv store: working again");
+    }
+    this.#fault = undefined;
+  }
+
+  /** While faulty, reads the status now and then, so that health comes back without an update. */
+  #scheduleProbe(): void {
+    if (this.#probeTimer !== undefined || this.#closed) return;
+    this.#probeTimer = setTimeout(() => {
+      this.#probing = (async () => {
+        try {
+          await this.#onEntry(await this.#kv.get(STATUS_KEY));
+        } catch (error) {
+          this.#fault = `the KV database failed: ${reason(error)}`;
+        }
+        this.#probeTimer = undefined;
+        if (this.#fault !== undefined) this.#scheduleProbe();
+      })();
+    }, this.#retryMs);
+  }
+}
+
+/**
+ * Opens the status store on Deno KV: the embedded file at `path` (its folder
+ * is created if missing), or the Deno Deploy database when `path` is
+ * undefined. Throws {@link StoreOpenError} naming the path when the file
+ * cannot be opened or holds something else.
+ */
+export async function openKvStore(
+  path: string | undefined,
+  options: KvStoreOptions = {},
+): Promise<KvStore> {
+  const where = path === undefined
+    ? "the deployment's KV database"
+    : `KV_PATH ${path}`;
+  const embedded = path !== undefined && path !== ":memory:";
+  const openOnce = async (): Promise<KvStore> => {
+    let kv: Deno.Kv;
+    try {
+      if (embedded) await Deno.mkdir(dirname(path), { recursive: true });
+      kv = await Deno.openKv(path);
+    } catch (error) {
+      throw isBusy(error) ? error : new StoreOpenError(
+        `${where} cannot be opened: ${reason(error)}`,
+      );
+    }
+    try {
+      return await KvStore.open(kv, {
+        refreshMs: embedded ? KV_REFRESH_MS : undefined,
+        ...options,
+      });
+    } catch (error) {
+      kv.close();
+      throw isBusy(error) ? error : new StoreOpenError(
+        `${where} cannot be used: ${reason(error)}`,
+      );
+    }
+  };
+  // Processes or workers starting together on one file find it locked
+  // while another sets it up: that passes, so wait for it a while.
+  const deadline = Date.now() + OPEN_BUSY_WAIT_MS;
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await openOnce();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      if (Date.now() > deadline) {
+        throw new StoreOpenError(`${where} cannot be opened: ${reason(error)}`);
+      }
+      await new Promise((r) => setTimeout(r, Math.min(25 * attempt, 250)));
+    }
+  }
+}
+
+/** How long opening waits for a file that another process holds locked. */
+const OPEN_BUSY_WAIT_MS = 5_000;

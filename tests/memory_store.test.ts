@@ -1,7 +1,0 @@
-import { MemoryStore } from "../lib/memory_store.ts";
-import { storeSuite } from "./store_suite.ts";
-
-storeSuite("memory store", () => {
-  const store = new MemoryStore();
-  return Promise.resolve({ store, dispose: () => store.close() });
-});

@@ -1,0 +1,7 @@
+import { MemoryStore } from "../../lib/stores/memory_store.ts";
+import { storeSuite } from "./store_suite.ts";
+
+storeSuite("memory store", () => {
+  const store = new MemoryStore();
+  return Promise.resolve({ store, dispose: () => store.close() });
+});
