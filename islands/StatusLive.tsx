@@ -1,5 +1,5 @@
 import { useEffect, useReducer, useRef, useState } from "preact/hooks";
-import { updateStatus } from "../lib/client/http.ts";
+import { updateStatus } from "../lib/client/mod.ts";
 import type { TaskState } from "../lib/domain/task_state.ts";
 import type { Status } from "../lib/domain/statuses.ts";
 import { describeUpdateError, keepToken, readToken } from "../lib/ui/admin.ts";

@@ -1,10 +1,10 @@
 /** What the command line prints, as pure functions of what happened. */
-import type {
-  ReconnectingEvent,
-  ResetEvent,
-  StateEvent,
-} from "../client/events.ts";
-import { StatusApiError } from "../client/errors.ts";
+import {
+  type ReconnectingEvent,
+  type ResetEvent,
+  type StateEvent,
+  StatusApiError,
+} from "../client/mod.ts";
 import type { TaskState, UpdateAnswer } from "../domain/task_state.ts";
 import { formatDuration } from "./duration.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";

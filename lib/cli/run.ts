@@ -1,7 +1,10 @@
 /** Runs a parsed command against the server; every effect goes through `CliIo`. */
-import { getStatus, updateStatus } from "../client/http.ts";
-import type { FetchLike } from "../client/http.ts";
-import { watch } from "../client/watch.ts";
+import {
+  type FetchLike,
+  getStatus,
+  updateStatus,
+  watch,
+} from "../client/mod.ts";
 import type { TaskState } from "../domain/task_state.ts";
 import type { Command } from "./args.ts";
 import { formatDuration } from "./duration.ts";

@@ -7,6 +7,7 @@ export class StatusApiError extends Error {
   /** The delay the server asked for in `Retry-After`, in milliseconds, if any. */
   readonly retryAfterMs: number | undefined;
 
+  /** An answer with HTTP status `status` and the body as the client read it. */
   constructor(
     status: number,
     message: string,
@@ -23,6 +24,7 @@ export class StatusApiError extends Error {
 
 /** Raised by the watchdog when a held poll outlives its hold time (a proxy swallowed it). */
 export class PollStalledError extends Error {
+  /** A poll that had no answer `afterMs` milliseconds after it started. */
   constructor(readonly afterMs: number) {
     super(
       `no answer ${

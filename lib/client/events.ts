@@ -4,16 +4,21 @@ import type { Status } from "../domain/statuses.ts";
 
 /** The first state seen, and the state right after every `reset`. */
 export interface SnapshotEvent {
+  /** Tells the event kinds apart. */
   type: "snapshot";
+  /** The state as the server has it now. */
   state: TaskState;
 }
 
 /** One transition, yielded once each and in version order. */
 export interface ChangeEvent {
+  /** Tells the event kinds apart. */
   type: "change";
   /** The status before this change (the last one known, after a `truncated`). */
   from: Status;
+  /** The status this change set. */
   to: Status;
+  /** The version this change made. */
   version: number;
   /** ISO-8601 UTC time of the change. */
   at: string;
@@ -23,6 +28,7 @@ export interface ChangeEvent {
 
 /** Some transitions are lost: the server no longer keeps them. */
 export interface TruncatedEvent {
+  /** Tells the event kinds apart. */
   type: "truncated";
   /** The last version seen before the hole. */
   afterVersion: number;
@@ -41,7 +47,9 @@ export type ResetReason =
 
 /** The version sequence restarted: the history so far is void; a `snapshot` follows at once. */
 export interface ResetEvent {
+  /** Tells the event kinds apart. */
   type: "reset";
+  /** Why the client had to forget what it knew. */
   reason: ResetReason;
   /** What the client knew before. */
   previous: TaskState;
@@ -51,15 +59,19 @@ export interface ResetEvent {
 
 /** A poll was answered: first at start, then once after every `reconnecting`. */
 export interface ConnectedEvent {
+  /** Tells the event kinds apart. */
   type: "connected";
 }
 
 /** A poll failed; the next one starts in `delayMs` unless `retryNow()` cuts the wait short. */
 export interface ReconnectingEvent {
+  /** Tells the event kinds apart. */
   type: "reconnecting";
   /** 1 for the first failure in a row, then 2, 3, … */
   attempt: number;
+  /** How long until the next poll, in milliseconds. */
   delayMs: number;
+  /** What went wrong. */
   error: Error;
 }
 

@@ -1,6 +1,18 @@
 /**
  * The HTTP client of the task-status service. Runs unchanged in browsers,
  * Deno and Node: it needs only `fetch`, `AbortController` and timers.
+ *
+ * @example
+ * ```ts
+ * import { updateStatus, watch } from "./lib/client/mod.ts";
+ *
+ * await updateStatus("http://localhost:3000", "En cours");
+ * for await (const event of watch("http://localhost:3000")) {
+ *   if (event.type === "change") console.log(event.from, "→", event.to);
+ * }
+ * ```
+ *
+ * @module
  */
 export { getStatus, pollStatus, updateStatus } from "./http.ts";
 export type {
@@ -24,7 +36,10 @@ export type {
   WatchEvent,
 } from "./events.ts";
 export type {
+  Change,
   PollAnswer,
   TaskState,
   UpdateAnswer,
 } from "../domain/task_state.ts";
+export { isStatus, STATUSES } from "../domain/statuses.ts";
+export type { Status } from "../domain/statuses.ts";

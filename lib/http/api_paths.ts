@@ -1,14 +1,20 @@
 import { errorResponse } from "./responses.ts";
 
-const API_PREFIXES = [
-  "/get-status",
-  "/update-status",
-  "/poll-status",
-  "/healthz",
-  "/metrics",
-  "/openapi.json",
-  "/api/",
-];
+/**
+ * The HTTP API's endpoints: the one list that the routes' answers, the
+ * OpenAPI document and the JSON-not-page rule for errors all follow.
+ */
+export const API_PATHS = {
+  getStatus: "/get-status",
+  updateStatus: "/update-status",
+  pollStatus: "/poll-status",
+  healthz: "/healthz",
+  metrics: "/metrics",
+  openapi: "/openapi.json",
+} as const;
+
+/** Paths under these prefixes are API too: unknown ones answer JSON 404s. */
+const API_PREFIXES = [...Object.values(API_PATHS), "/api/"];
 
 /** True for paths that belong to the HTTP API, whose errors are JSON, not pages. */
 export function isApiPath(pathname: string): boolean {

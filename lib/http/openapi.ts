@@ -1,5 +1,12 @@
 /** The OpenAPI 3.1 description of the HTTP API, served at `GET /openapi.json`. */
+import { POLL_TIMEOUT_CEILING_MS } from "../app/config.ts";
+import { HISTORY_LIMIT } from "../domain/history.ts";
 import { STATUSES } from "../domain/statuses.ts";
+import { API_PATHS } from "./api_paths.ts";
+import { MAX_BODY_BYTES } from "./update_status.ts";
+
+/** The longest hold a client may ask for, in whole seconds. */
+const HOLD_SECONDS = POLL_TIMEOUT_CEILING_MS / 1000;
 
 /** A JSON value, as the document is made of. */
 export type Json =
@@ -77,7 +84,7 @@ export const openApiDocument: { [key: string]: Json } = {
     { name: "operations", description: "Health, metrics and this document." },
   ],
   paths: {
-    "/get-status": {
+    [API_PATHS.getStatus]: {
       get: {
         tags: ["status"],
         operationId: "getStatus",
@@ -120,7 +127,7 @@ export const openApiDocument: { [key: string]: Json } = {
         },
       },
     },
-    "/update-status": {
+    [API_PATHS.updateStatus]: {
       post: {
         tags: ["status"],
         operationId: "updateStatus",
@@ -213,8 +220,8 @@ export const openApiDocument: { [key: string]: Json } = {
             }),
           },
           "413": errorResponse(
-            "The body is over 4 KiB; it is refused without being read.",
-            "body must be at most 4096 bytes",
+            `The body is over ${MAX_BODY_BYTES} bytes; it is refused without being read.`,
+            `body must be at most ${MAX_BODY_BYTES} bytes`,
           ),
           "415": errorResponse(
             "`Content-Type` is not JSON.",
@@ -240,17 +247,17 @@ export const openApiDocument: { [key: string]: Json } = {
         },
       },
     },
-    "/poll-status": {
+    [API_PATHS.pollStatus]: {
       get: {
         tags: ["status"],
         operationId: "pollStatus",
         summary: "Wait for the next change (long poll)",
         description:
           "Answers at once when the client is behind (with the `changes` it missed, oldest " +
-          "first, from the last 100 kept; `truncated` when it is further behind), when it has " +
+          `first, from the last ${HISTORY_LIMIT} kept; \`truncated\` when it is further behind), when it has ` +
           "no `last_version`, or when it must resync (`reset`: another epoch, or a version " +
           "ahead of the server's). Otherwise the poll is held until the status changes or the " +
-          "hold time ends (`timeout`). The hold is at most 25 s (`POLL_TIMEOUT_MS`) with up " +
+          `hold time ends (\`timeout\`). The hold is at most ${HOLD_SECONDS} s (\`POLL_TIMEOUT_MS\`) with up ` +
           "to 1/16 taken off at random. A client should poll again at once after each answer, " +
           "and back off with jitter after errors.",
         parameters: [
@@ -260,7 +267,11 @@ export const openApiDocument: { [key: string]: Json } = {
             required: false,
             description:
               "The version the client has. Without it the current state is answered at once.",
-            schema: { type: "integer", minimum: 0, maximum: 9007199254740991 },
+            schema: {
+              type: "integer",
+              minimum: 0,
+              maximum: Number.MAX_SAFE_INTEGER,
+            },
             example: 1,
           },
           {
@@ -278,7 +289,7 @@ export const openApiDocument: { [key: string]: Json } = {
             required: false,
             description:
               "A shorter hold, in whole seconds (1 up to the server's hold time).",
-            schema: { type: "integer", minimum: 1, maximum: 25 },
+            schema: { type: "integer", minimum: 1, maximum: HOLD_SECONDS },
             example: 10,
           },
         ],
@@ -335,7 +346,7 @@ export const openApiDocument: { [key: string]: Json } = {
         },
       },
     },
-    "/healthz": {
+    [API_PATHS.healthz]: {
       get: {
         tags: ["operations"],
         operationId: "health",
@@ -365,7 +376,7 @@ export const openApiDocument: { [key: string]: Json } = {
         },
       },
     },
-    "/metrics": {
+    [API_PATHS.metrics]: {
       get: {
         tags: ["operations"],
         operationId: "metrics",
@@ -385,7 +396,7 @@ export const openApiDocument: { [key: string]: Json } = {
         },
       },
     },
-    "/openapi.json": {
+    [API_PATHS.openapi]: {
       get: {
         tags: ["operations"],
         operationId: "openapi",
@@ -474,7 +485,7 @@ export const openApiDocument: { [key: string]: Json } = {
               "0 at first start, +1 for every update that changes the status.",
             type: "integer",
             minimum: 0,
-            maximum: 9007199254740991,
+            maximum: Number.MAX_SAFE_INTEGER,
           },
           epoch: {
             description:
@@ -511,7 +522,7 @@ export const openApiDocument: { [key: string]: Json } = {
         properties: {
           changes: {
             description:
-              "The transitions the client missed, oldest first (the last 100 kept).",
+              `The transitions the client missed, oldest first (the last ${HISTORY_LIMIT} kept).`,
             type: "array",
             items: ref("Change"),
           },
@@ -541,7 +552,7 @@ export const openApiDocument: { [key: string]: Json } = {
               "Compare-and-set: change only if this is the current version (else 409).",
             type: "integer",
             minimum: 0,
-            maximum: 9007199254740991,
+            maximum: Number.MAX_SAFE_INTEGER,
           },
         },
         examples: [{ status: "En cours" }],

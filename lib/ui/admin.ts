@@ -1,5 +1,5 @@
 /** The admin panel's decisions: what a failed update means, where the token lives. */
-import { StatusApiError } from "../client/errors.ts";
+import { StatusApiError } from "../client/mod.ts";
 
 /** What the panel does about a failed update. */
 export interface UpdateFailure {

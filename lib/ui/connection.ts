@@ -1,5 +1,5 @@
 /** The connection indicator: its states and how each reads. */
-import { PollStalledError, StatusApiError } from "../client/errors.ts";
+import { PollStalledError, StatusApiError } from "../client/mod.ts";
 import { secondsUntil } from "./format.ts";
 
 /** Where the long poll stands. */

@@ -1,6 +1,5 @@
 /** Runs this tab's long poll through the one client, as {@link LiveEvent}s. */
-import { watch } from "../client/watch.ts";
-import type { FetchLike } from "../client/http.ts";
+import { type FetchLike, watch } from "../client/mod.ts";
 import type { TaskState } from "../domain/task_state.ts";
 import { describeFailure } from "./connection.ts";
 import { type LiveEvent, toLiveEvent } from "./live_state.ts";

@@ -4,7 +4,7 @@
  * the admin's actions, all turned into the shown status, the indicator and
  * the activity log.
  */
-import type { WatchEvent } from "../client/events.ts";
+import type { WatchEvent } from "../client/mod.ts";
 import type { TaskState } from "../domain/task_state.ts";
 import type { Status } from "../domain/statuses.ts";
 import { type LogEntry, type LogFact, prepend } from "./activity_log.ts";
