@@ -1,4 +1,5 @@
 import type { AppConfig } from "./config.ts";
+import type { HeldPolls } from "./held_polls.ts";
 import { openKvStore } from "../stores/kv/kv_store.ts";
 import { MemoryStore } from "../stores/memory_store.ts";
 import { Metrics } from "./metrics.ts";
@@ -11,6 +12,12 @@ export interface StatusService {
   metrics: Metrics;
   /** Source of the hold jitter (injectable for tests). */
   random: () => number;
+  /**
+   * The held polls MAX_WAITERS bounds, when the workers of one process
+   * count them together (`deno task start:parallel`); without it, this
+   * process's hub counts them.
+   */
+  heldPolls?: HeldPolls;
 }
 
 /** Opens the configured store and wraps it with fresh counters. */
@@ -30,11 +37,15 @@ async function openStore(config: AppConfig): Promise<StatusStore> {
     case "memory":
       return new MemoryStore();
     case "kv":
-      return await openKvStore(config.kvPath);
+      return await openKvStore(config.kvPath, {
+        timeoutMs: config.storeTimeoutMs,
+      });
     case "redis": {
       // Loaded only here: the other stores do not need the Redis client.
       const { openRedisStore } = await import("../stores/redis/redis_store.ts");
-      return await openRedisStore(config.redisUrl);
+      return await openRedisStore(config.redisUrl, {
+        timeoutMs: config.storeTimeoutMs,
+      });
     }
   }
 }

@@ -1,5 +1,7 @@
 /** What the page tests share: opening a tab that records its errors, reading the page, the server's gauges. */
 import type { Browser, Page } from "../support/browser.ts";
+import { metric } from "../support/http.ts";
+import { waitFor } from "../support/server.ts";
 import { updateStatus } from "../../lib/client/http.ts";
 import type { UpdateAnswer } from "../../lib/domain/task_state.ts";
 import type { Status } from "../../lib/domain/statuses.ts";
@@ -7,11 +9,13 @@ import type { Status } from "../../lib/domain/statuses.ts";
 /** Where screenshots go (git-ignored). */
 export const ARTIFACTS = new URL("../artifacts/", import.meta.url);
 
-/** A tab of the page and the errors it logged. */
+/** A tab of the page and what it logged. */
 export interface OpenedPage {
   page: Page;
-  /** Console errors and uncaught exceptions, in order. */
+  /** Console errors (but those allowed) and uncaught exceptions, in order. */
   problems: string[];
+  /** Every console message, of any type, in order. */
+  console: { type: string; text: string }[];
   /** Long polls this tab has sent so far. */
   polls(): number;
 }
@@ -35,12 +39,14 @@ export async function openPage(
 ): Promise<OpenedPage> {
   const page = await browser.newPage();
   const problems: string[] = [];
+  const messages: OpenedPage["console"] = [];
   let polls = 0;
   page.on("request", (request) => {
     if (new URL(request.url()).pathname === "/poll-status") polls++;
   });
   const allowed = (text: string) => options.allow?.some((re) => re.test(text));
   page.on("console", (message) => {
+    messages.push({ type: message.type(), text: message.text() });
     if (message.type() !== "error") return;
     const text = `${message.text()} ${message.location().url ?? ""}`.trim();
     if (!allowed(text)) problems.push(text);
@@ -59,7 +65,7 @@ export async function openPage(
     await page.evaluateOnNewDocument(options.beforeScripts);
   }
   await page.goto(url, { waitUntil: "load" });
-  return { page, problems, polls: () => polls };
+  return { page, problems, console: messages, polls: () => polls };
 }
 
 /** Waits until the page shows `status` (and `version`, when given). */
@@ -130,11 +136,18 @@ export function setStatus(
 }
 
 /** The server's `status_waiters` gauge: polls held now. */
-export async function waiters(baseUrl: string): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const match = text.match(/^status_waiters (\d+)$/m);
-  if (!match) throw new Error(`no status_waiters line in /metrics:\n${text}`);
-  return Number(match[1]);
+export function waiters(baseUrl: string): Promise<number> {
+  return metric(baseUrl, "status_waiters");
+}
+
+/** Waits until the server holds exactly `count` polls. */
+export async function waitForHeldPolls(
+  baseUrl: string,
+  count: number,
+  what: string,
+  timeout = 5_000,
+): Promise<void> {
+  await waitFor(async () => await waiters(baseUrl) === count, timeout, what);
 }
 
 /** Waits until no finite animation or transition runs (a picture of the resting page). */

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
-import { browserTest } from "../support/browser.ts";
-import { startApp, waitFor } from "../support/server.ts";
+import type { Page } from "../support/browser.ts";
+import { waitFor } from "../support/server.ts";
+import { pageTest } from "./fixture.ts";
 import {
   gzippedSize,
   logLines,
-  openPage,
   refusePolls,
   screenshot,
   setStatus,
   settle,
   waiters,
   waitForConnection,
+  waitForHeldPolls,
   waitForLogLine,
   waitForStatus,
 } from "./page_driver.ts";
@@ -21,548 +22,407 @@ const REFUSED =
 const UNAUTHORIZED =
   /Failed to load resource: the server responded with a status of 401/;
 
-browserTest(
+pageTest(
   "with JavaScript off the page shows the current status",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      await setStatus(app.url, "Terminée");
-      const { page, problems } = await openPage(browser, `${app.url}/`, {
-        javaScript: false,
-      });
-      assert.equal(
-        await page.$eval(
-          "#current-status",
-          (el) => el.getAttribute("data-status"),
-        ),
-        "Terminée",
-      );
-      assert.match(
-        await page.$eval("#current-status", (el) => el.textContent ?? ""),
-        /Terminée/,
-      );
-      assert.match(
-        await page.$eval("#status-meta", (el) => el.textContent ?? ""),
-        /^Version 1 · mis à jour (à l'instant|il y a \d+ s)$/,
-      );
-      assert.equal(await page.title(), "● Terminée — Statut de la tâche");
-      assert.equal(await page.$eval("html", (el) => el.lang), "fr");
-      const icon = await page.$eval(
-        'link[rel="icon"]',
-        (el) => el.getAttribute("href") ?? "",
-      );
-      assert.match(decodeURIComponent(icon), /fill="#16a34a"/);
-      // Controls that need a script are hidden, and the page says why.
-      assert.equal(
-        await page.$eval(
-          "#admin-title",
-          (el) => getComputedStyle(el.closest("section")!).display,
-        ),
-        "none",
-      );
-      assert.match(await page.content(), /JavaScript est désactivé/);
-      const fresh = await fetch(`${app.url}/`);
-      await fresh.body?.cancel();
-      assert.equal(fresh.headers.get("cache-control"), "no-store");
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await app.stop();
-    }
+  {
+    beforeOpen: (app) => setStatus(app.url, "Terminée"),
+    page: { javaScript: false },
+  },
+  async ({ app, page }) => {
+    assert.equal(
+      await page.$eval(
+        "#current-status",
+        (el) => el.getAttribute("data-status"),
+      ),
+      "Terminée",
+    );
+    assert.match(
+      await page.$eval("#current-status", (el) => el.textContent ?? ""),
+      /Terminée/,
+    );
+    assert.match(
+      await page.$eval("#status-meta", (el) => el.textContent ?? ""),
+      /^Version 1 · mis à jour (à l'instant|il y a \d+ s)$/,
+    );
+    assert.equal(await page.title(), "● Terminée — Statut de la tâche");
+    assert.equal(await page.$eval("html", (el) => el.lang), "fr");
+    const icon = await page.$eval(
+      'link[rel="icon"]',
+      (el) => el.getAttribute("href") ?? "",
+    );
+    assert.match(decodeURIComponent(icon), /fill="#16a34a"/);
+    // Controls that need a script are hidden, and the page says why.
+    assert.equal(
+      await page.$eval(
+        "#admin-title",
+        (el) => getComputedStyle(el.closest("section")!).display,
+      ),
+      "none",
+    );
+    assert.match(await page.content(), /JavaScript est désactivé/);
+    const fresh = await fetch(`${app.url}/`);
+    await fresh.body?.cancel();
+    assert.equal(fresh.headers.get("cache-control"), "no-store");
   },
 );
 
-browserTest(
+pageTest(
   "a click on a status button shows the new status and a log entry",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      const { page, problems } = await openPage(browser, `${app.url}/`);
-      await waitForConnection(page, "live");
-      assert.equal(
-        await page.$eval(
-          '[data-choose="En attente"]',
-          (el) => el.getAttribute("aria-pressed"),
-        ),
-        "true",
+  async ({ page }) => {
+    await waitForConnection(page, "live");
+    assert.equal(
+      await page.$eval(
+        '[data-choose="En attente"]',
+        (el) => el.getAttribute("aria-pressed"),
+      ),
+      "true",
+    );
+    await page.click('[data-choose="En cours"]');
+    await waitForStatus(page, "En cours", { version: 1 });
+    await waitForLogLine(page, /En attente → En cours \(version 1\)/);
+    await waitForLogLine(
+      page,
+      /Action admin « En cours » : Statut mis à jour avec succès/,
+    );
+    assert.equal(
+      await page.$eval(
+        '[data-choose="En cours"]',
+        (el) => el.getAttribute("aria-pressed"),
+      ),
+      "true",
+    );
+    assert.equal(
+      await page.$eval(
+        '[data-choose="En cours"]',
+        (el) => (el as HTMLButtonElement).disabled,
+      ),
+      true,
+    );
+    assert.equal(await page.title(), "● En cours — Statut de la tâche");
+    const icon = await page.$eval(
+      'link[rel="icon"]',
+      (el) => el.getAttribute("href") ?? "",
+    );
+    assert.match(decodeURIComponent(icon), /fill="#2563eb"/);
+  },
+);
+
+pageTest(
+  "a status button is busy while its request is in flight",
+  async ({ page }) => {
+    await waitForConnection(page, "live");
+    await page.setRequestInterception(true);
+    let held: (() => Promise<void>) | undefined;
+    page.on("request", (request) => {
+      if (request.isInterceptResolutionHandled()) return;
+      if (new URL(request.url()).pathname === "/update-status") {
+        held = () => request.continue();
+      } else {
+        request.continue();
+      }
+    });
+    await page.click('[data-choose="Terminée"]');
+    await page.waitForSelector('[data-choose="Terminée"][aria-busy="true"]');
+    assert.equal(
+      await page.$eval(
+        '[data-choose="Terminée"]',
+        (el) => (el as HTMLButtonElement).disabled,
+      ),
+      true,
+    );
+    await waitFor(() => held !== undefined, 2_000, "the held request");
+    await held?.();
+    await waitForStatus(page, "Terminée", { version: 1 });
+    assert.equal(
+      await page.$eval(
+        '[data-choose="Terminée"]',
+        (el) => el.getAttribute("aria-busy"),
+      ),
+      "false",
+    );
+  },
+);
+
+pageTest(
+  "offline shows as such, and coming back online retries at once",
+  { page: { allow: [/ERR_INTERNET_DISCONNECTED|Failed to load resource/] } },
+  async ({ app, page }) => {
+    await waitForConnection(page, "live");
+    // Polls are turned away with a long Retry-After: the next try is far off.
+    const refusal = await refusePolls(page);
+    await setStatus(app.url, "En cours"); // answers the poll already held
+    await waitForConnection(page, "reconnecting");
+    assert.match(
+      await page.$eval("#connection-detail", (el) => el.textContent ?? ""),
+      /nouvel essai dans 1\d\d s \(tentative 1\) — serveur saturé \(503\)/,
+    );
+
+    await page.setOfflineMode(true);
+    await waitForConnection(page, "offline");
+    assert.equal(
+      await page.$eval("#connection-label", (el) => el.textContent),
+      "Hors ligne",
+    );
+    await waitForLogLine(page, /Navigateur hors ligne/);
+
+    refusal.stop();
+    await page.setOfflineMode(false);
+    await waitForConnection(page, "live", 3_000);
+    await waitForLogLine(page, /Navigateur de nouveau en ligne/);
+    await waitForLogLine(page, /Connexion rétablie/);
+    await setStatus(app.url, "Échec");
+    await waitForStatus(page, "Échec", { version: 2 });
+  },
+);
+
+pageTest(
+  "a hidden tab in backoff retries at once when it becomes visible",
+  { page: { allow: [/Failed to load resource/] } },
+  async ({ app, page, openTab }) => {
+    await waitForConnection(page, "live");
+    const refusal = await refusePolls(page);
+    await setStatus(app.url, "En cours");
+    await waitForConnection(page, "reconnecting");
+
+    // Another tab comes to the front: this one is hidden now.
+    const other = await openTab();
+    await page.waitForFunction(() => document.visibilityState === "hidden");
+    refusal.stop();
+    await page.bringToFront();
+    await waitForConnection(page, "live", 3_000);
+    await waitForConnection(other.page, "live", 3_000);
+  },
+);
+
+pageTest(
+  "an update made by another HTTP client appears within a second",
+  async ({ app, page }) => {
+    await waitForConnection(page, "live");
+    // The poll is held by now (the waiter is registered), so this measures delivery.
+    await waitForHeldPolls(app.url, 1, "the held poll");
+    const started = performance.now();
+    await setStatus(app.url, "Échec");
+    await waitForStatus(page, "Échec", { version: 1, timeout: 1_000 });
+    const took = performance.now() - started;
+    assert.ok(took < 1_000, `took ${took.toFixed(0)} ms`);
+    await waitForLogLine(page, /En attente → Échec \(version 1\)/);
+  },
+);
+
+pageTest(
+  "two quick updates both appear in the log, in order",
+  async ({ app, page }) => {
+    await waitForConnection(page, "live");
+    await setStatus(app.url, "En cours");
+    await setStatus(app.url, "Terminée");
+    await waitForStatus(page, "Terminée", { version: 2 });
+    const lines = await logLines(page);
+    assert.deepEqual(lines.slice(0, 2), [
+      "En cours → Terminée (version 2)",
+      "En attente → En cours (version 1)",
+    ]);
+  },
+);
+
+pageTest(
+  "the page rides out a server restart and resyncs to the new truth",
+  { page: { allow: [REFUSED] } },
+  async ({ app, page, startApp }) => {
+    await waitForConnection(page, "live");
+    await setStatus(app.url, "Échec");
+    await waitForStatus(page, "Échec", { version: 1 });
+
+    await app.stop();
+    await waitForConnection(page, "reconnecting", 5_000);
+    assert.match(
+      await page.$eval("#connection-detail", (el) => el.textContent ?? ""),
+      /nouvel essai .*\(tentative \d+\) — serveur injoignable/,
+    );
+    await waitForLogLine(page, /Connexion perdue : serveur injoignable/);
+    await screenshot(page, "reconnecting", false);
+
+    // Same port, fresh memory store: a new epoch, version 0.
+    const second = await startApp({ env: { PORT: String(app.port) } });
+    await waitForStatus(page, "En attente", { version: 0, timeout: 20_000 });
+    await waitForConnection(page, "live");
+    await waitForLogLine(page, /Connexion rétablie/);
+    await waitForLogLine(
+      page,
+      /Resynchronisé : le serveur a repris à zéro, statut En attente \(version 0\)/,
+    );
+
+    // And it is live again, on the new sequence.
+    await setStatus(second.url, "En cours");
+    await waitForStatus(page, "En cours", { version: 1 });
+  },
+);
+
+pageTest(
+  "with ADMIN_TOKEN set, a click asks for the token and succeeds with it",
+  { env: { ADMIN_TOKEN: "s3cret-token" }, page: { allow: [UNAUTHORIZED] } },
+  async ({ page }) => {
+    await waitForConnection(page, "live");
+    await page.click('[data-choose="Terminée"]');
+    await page.waitForSelector("#token-dialog[open]");
+    assert.match(
+      await page.$eval("#token-help", (el) => el.textContent ?? ""),
+      /Jeton d'administration requis/,
+    );
+    // The field has the focus: a keyboard user types straight away.
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      "admin-token",
+    );
+    await screenshot(page, "token-dialog", false);
+
+    await page.type("#admin-token", "wrong");
+    await page.keyboard.press("Enter");
+    await waitForLogLine(
+      page,
+      /Action admin « Terminée » refusée : jeton d'administration refusé/,
+    );
+    await page.waitForSelector("#token-dialog[open]");
+    assert.match(
+      await page.$eval("#token-help", (el) => el.textContent ?? ""),
+      /Jeton d'administration refusé/,
+    );
+
+    await page.type("#admin-token", "s3cret-token");
+    await page.click("#token-submit");
+    await waitForStatus(page, "Terminée", { version: 1 });
+    assert.equal(await page.$("#token-dialog[open]"), null);
+
+    // Kept for this tab only, until it closes: the next action does not ask again.
+    assert.equal(
+      await page.evaluate(() =>
+        Object.values(sessionStorage).includes("s3cret-token")
+      ),
+      true,
+    );
+    assert.equal(await page.evaluate(() => localStorage.length), 0);
+    await page.click('[data-choose="Échec"]');
+    await waitForStatus(page, "Échec", { version: 2 });
+  },
+);
+
+pageTest(
+  "cancelling the token dialog changes nothing and says so",
+  { env: { ADMIN_TOKEN: "s3cret-token" }, page: { allow: [UNAUTHORIZED] } },
+  async ({ page }) => {
+    await waitForConnection(page, "live");
+    await page.click('[data-choose="Échec"]');
+    await page.waitForSelector("#token-dialog[open]");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#admin-error");
+    assert.match(
+      await page.$eval("#admin-error", (el) => el.textContent ?? ""),
+      /annulé, jeton d'administration requis/,
+    );
+    await waitForLogLine(page, /Action admin « Échec » refusée : annulé/);
+    await waitForStatus(page, "En attente", { version: 0 });
+  },
+);
+
+pageTest(
+  "a narrow phone screen has no horizontal scroll",
+  { page: { width: 320, height: 812 } },
+  async ({ page, openTab }) => {
+    const noHorizontalScroll = async (phone: Page) => {
+      await waitForConnection(phone, "live");
+      const overflow = await phone.evaluate(() =>
+        document.documentElement.scrollWidth -
+        document.documentElement.clientWidth
       );
-      await page.click('[data-choose="En cours"]');
+      assert.equal(
+        overflow,
+        0,
+        `${phone.viewport()?.width} px wide: ${overflow} px of horizontal scroll`,
+      );
+    };
+    await noHorizontalScroll(page);
+    await page.close();
+    await noHorizontalScroll((await openTab({ width: 375, height: 812 })).page);
+  },
+);
+
+pageTest(
+  "three tabs of the page hold one poll between them",
+  { tabs: 3 },
+  async ({ app, tabs }) => {
+    for (const { page } of tabs) await waitForConnection(page, "live");
+    await waitForHeldPolls(app.url, 1, "one held poll");
+    // The first tab polls for all; the others are told over the channel.
+    assert.ok(tabs[0].polls() > 0);
+    assert.deepEqual(tabs.slice(1).map((tab) => tab.polls()), [0, 0]);
+
+    await setStatus(app.url, "En cours");
+    for (const { page } of tabs) {
       await waitForStatus(page, "En cours", { version: 1 });
       await waitForLogLine(page, /En attente → En cours \(version 1\)/);
-      await waitForLogLine(
-        page,
-        /Action admin « En cours » : Statut mis à jour avec succès/,
-      );
-      assert.equal(
-        await page.$eval(
-          '[data-choose="En cours"]',
-          (el) => el.getAttribute("aria-pressed"),
-        ),
-        "true",
-      );
-      assert.equal(
-        await page.$eval(
-          '[data-choose="En cours"]',
-          (el) => (el as HTMLButtonElement).disabled,
-        ),
-        true,
-      );
-      assert.equal(await page.title(), "● En cours — Statut de la tâche");
-      const icon = await page.$eval(
-        'link[rel="icon"]',
-        (el) => el.getAttribute("href") ?? "",
-      );
-      assert.match(decodeURIComponent(icon), /fill="#2563eb"/);
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await app.stop();
     }
+    // Watched for a while, it stays one: no tab polls on the side.
+    const deadline = Date.now() + 1_500;
+    while (Date.now() < deadline) {
+      const held = await waiters(app.url);
+      assert.ok(held <= 1, `${held} polls held for three tabs`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    // The first tab led; when it closes another takes over within seconds.
+    await tabs[0].page.close();
+    await setStatus(app.url, "Terminée");
+    for (const { page } of tabs.slice(1)) {
+      await waitForStatus(page, "Terminée", { version: 2, timeout: 3_000 });
+    }
+    await waitForHeldPolls(app.url, 1, "the new leader's poll", 3_000);
+    assert.equal(
+      tabs.slice(1).filter((tab) => tab.polls() > 0).length,
+      1,
+      "exactly one of the remaining tabs took over",
+    );
   },
 );
 
-browserTest(
-  "a status button is busy while its request is in flight",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      const { page, problems } = await openPage(browser, `${app.url}/`);
-      await waitForConnection(page, "live");
-      await page.setRequestInterception(true);
-      let held: (() => Promise<void>) | undefined;
-      page.on("request", (request) => {
-        if (request.isInterceptResolutionHandled()) return;
-        if (new URL(request.url()).pathname === "/update-status") {
-          held = () => request.continue();
-        } else {
-          request.continue();
-        }
-      });
-      await page.click('[data-choose="Terminée"]');
-      await page.waitForSelector('[data-choose="Terminée"][aria-busy="true"]');
-      assert.equal(
-        await page.$eval(
-          '[data-choose="Terminée"]',
-          (el) => (el as HTMLButtonElement).disabled,
-        ),
-        true,
-      );
-      await waitFor(() => held !== undefined, 2_000, "the held request");
-      await held?.();
-      await waitForStatus(page, "Terminée", { version: 1 });
-      assert.equal(
-        await page.$eval(
-          '[data-choose="Terminée"]',
-          (el) => el.getAttribute("aria-busy"),
-        ),
-        "false",
-      );
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await app.stop();
-    }
-  },
-);
-
-browserTest(
-  "offline shows as such, and coming back online retries at once",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      const { page, problems } = await openPage(browser, `${app.url}/`, {
-        allow: [/ERR_INTERNET_DISCONNECTED|Failed to load resource/],
-      });
-      await waitForConnection(page, "live");
-      // Polls are turned away with a long Retry-After: the next try is far off.
-      const refusal = await refusePolls(page);
-      await setStatus(app.url, "En cours"); // answers the poll already held
-      await waitForConnection(page, "reconnecting");
-      assert.match(
-        await page.$eval("#connection-detail", (el) => el.textContent ?? ""),
-        /nouvel essai dans 1\d\d s \(tentative 1\) — serveur saturé \(503\)/,
-      );
-
-      await page.setOfflineMode(true);
-      await waitForConnection(page, "offline");
-      assert.equal(
-        await page.$eval("#connection-label", (el) => el.textContent),
-        "Hors ligne",
-      );
-      await waitForLogLine(page, /Navigateur hors ligne/);
-
-      refusal.stop();
-      await page.setOfflineMode(false);
-      await waitForConnection(page, "live", 3_000);
-      await waitForLogLine(page, /Navigateur de nouveau en ligne/);
-      await waitForLogLine(page, /Connexion rétablie/);
-      await setStatus(app.url, "Échec");
-      await waitForStatus(page, "Échec", { version: 2 });
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await app.stop();
-    }
-  },
-);
-
-browserTest(
-  "a hidden tab in backoff retries at once when it becomes visible",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      const first = await openPage(browser, `${app.url}/`, {
-        allow: [/Failed to load resource/],
-      });
-      const { page } = first;
-      await waitForConnection(page, "live");
-      const refusal = await refusePolls(page);
-      await setStatus(app.url, "En cours");
-      await waitForConnection(page, "reconnecting");
-
-      // Another tab comes to the front: this one is hidden now.
-      const other = await openPage(browser, `${app.url}/`);
-      await page.waitForFunction(() => document.visibilityState === "hidden");
-      refusal.stop();
-      await page.bringToFront();
-      await waitForConnection(page, "live", 3_000);
-      await waitForConnection(other.page, "live", 3_000);
-      assert.deepEqual(first.problems, []);
-      assert.deepEqual(other.problems, []);
-      await other.page.close();
-      await page.close();
-    } finally {
-      await app.stop();
-    }
-  },
-);
-
-browserTest(
-  "an update made by another HTTP client appears within a second",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      const { page, problems } = await openPage(browser, `${app.url}/`);
-      await waitForConnection(page, "live");
-      // The poll is held by now (the waiter is registered), so this measures delivery.
-      await waitFor(
-        async () => await waiters(app.url) === 1,
-        5_000,
-        "the held poll",
-      );
-      const started = performance.now();
-      await setStatus(app.url, "Échec");
-      await waitForStatus(page, "Échec", { version: 1, timeout: 1_000 });
-      const took = performance.now() - started;
-      assert.ok(took < 1_000, `took ${took.toFixed(0)} ms`);
-      await waitForLogLine(page, /En attente → Échec \(version 1\)/);
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await app.stop();
-    }
-  },
-);
-
-browserTest(
-  "two quick updates both appear in the log, in order",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      const { page, problems } = await openPage(browser, `${app.url}/`);
-      await waitForConnection(page, "live");
-      await setStatus(app.url, "En cours");
-      await setStatus(app.url, "Terminée");
-      await waitForStatus(page, "Terminée", { version: 2 });
-      const lines = await logLines(page);
-      assert.deepEqual(lines.slice(0, 2), [
-        "En cours → Terminée (version 2)",
-        "En attente → En cours (version 1)",
-      ]);
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await app.stop();
-    }
-  },
-);
-
-browserTest(
-  "the page rides out a server restart and resyncs to the new truth",
-  async (browser) => {
-    const first = await startApp();
-    let second: Awaited<ReturnType<typeof startApp>> | undefined;
-    try {
-      const { page, problems } = await openPage(browser, `${first.url}/`, {
-        allow: [REFUSED],
-      });
-      await waitForConnection(page, "live");
-      await setStatus(first.url, "Échec");
-      await waitForStatus(page, "Échec", { version: 1 });
-
-      await first.stop();
-      await waitForConnection(page, "reconnecting", 5_000);
-      assert.match(
-        await page.$eval("#connection-detail", (el) => el.textContent ?? ""),
-        /nouvel essai .*\(tentative \d+\) — serveur injoignable/,
-      );
-      await waitForLogLine(page, /Connexion perdue : serveur injoignable/);
-      await screenshot(page, "reconnecting", false);
-
-      // Same port, fresh memory store: a new epoch, version 0.
-      second = await startApp({ env: { PORT: String(first.port) } });
-      await waitForStatus(page, "En attente", { version: 0, timeout: 20_000 });
-      await waitForConnection(page, "live");
-      await waitForLogLine(page, /Connexion rétablie/);
-      await waitForLogLine(
-        page,
-        /Resynchronisé : le serveur a repris à zéro, statut En attente \(version 0\)/,
-      );
-
-      // And it is live again, on the new sequence.
-      await setStatus(second.url, "En cours");
-      await waitForStatus(page, "En cours", { version: 1 });
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await first.stop();
-      await second?.stop();
-    }
-  },
-);
-
-browserTest(
-  "with ADMIN_TOKEN set, a click asks for the token and succeeds with it",
-  async (browser) => {
-    const app = await startApp({ env: { ADMIN_TOKEN: "s3cret-token" } });
-    try {
-      const { page, problems } = await openPage(browser, `${app.url}/`, {
-        allow: [UNAUTHORIZED],
-      });
-      await waitForConnection(page, "live");
-      await page.click('[data-choose="Terminée"]');
-      await page.waitForSelector("#token-dialog[open]");
-      assert.match(
-        await page.$eval("#token-help", (el) => el.textContent ?? ""),
-        /Jeton d'administration requis/,
-      );
-      // The field has the focus: a keyboard user types straight away.
-      assert.equal(
-        await page.evaluate(() => document.activeElement?.id),
-        "admin-token",
-      );
-      await screenshot(page, "token-dialog", false);
-
-      await page.type("#admin-token", "wrong");
-      await page.keyboard.press("Enter");
-      await waitForLogLine(
-        page,
-        /Action admin « Terminée » refusée : jeton d'administration refusé/,
-      );
-      await page.waitForSelector("#token-dialog[open]");
-      assert.match(
-        await page.$eval("#token-help", (el) => el.textContent ?? ""),
-        /Jeton d'administration refusé/,
-      );
-
-      await page.type("#admin-token", "s3cret-token");
-      await page.click("#token-submit");
-      await waitForStatus(page, "Terminée", { version: 1 });
-      assert.equal(await page.$("#token-dialog[open]"), null);
-
-      // Kept for this tab only, until it closes: the next action does not ask again.
-      assert.equal(
-        await page.evaluate(() =>
-          Object.values(sessionStorage).includes("s3cret-token")
-        ),
-        true,
-      );
-      assert.equal(await page.evaluate(() => localStorage.length), 0);
-      await page.click('[data-choose="Échec"]');
-      await waitForStatus(page, "Échec", { version: 2 });
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await app.stop();
-    }
-  },
-);
-
-browserTest(
-  "cancelling the token dialog changes nothing and says so",
-  async (browser) => {
-    const app = await startApp({ env: { ADMIN_TOKEN: "s3cret-token" } });
-    try {
-      const { page, problems } = await openPage(browser, `${app.url}/`, {
-        allow: [UNAUTHORIZED],
-      });
-      await waitForConnection(page, "live");
-      await page.click('[data-choose="Échec"]');
-      await page.waitForSelector("#token-dialog[open]");
-      await page.keyboard.press("Escape");
-      await page.waitForSelector("#admin-error");
-      assert.match(
-        await page.$eval("#admin-error", (el) => el.textContent ?? ""),
-        /annulé, jeton d'administration requis/,
-      );
-      await waitForLogLine(page, /Action admin « Échec » refusée : annulé/);
-      await waitForStatus(page, "En attente", { version: 0 });
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await app.stop();
-    }
-  },
-);
-
-browserTest(
-  "a narrow phone screen has no horizontal scroll",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      for (const width of [320, 375]) {
-        const { page, problems } = await openPage(browser, `${app.url}/`, {
-          width,
-          height: 812,
-        });
-        await waitForConnection(page, "live");
-        const overflow = await page.evaluate(() =>
-          document.documentElement.scrollWidth -
-          document.documentElement.clientWidth
-        );
-        assert.equal(
-          overflow,
-          0,
-          `${width} px wide: ${overflow} px of horizontal scroll`,
-        );
-        assert.deepEqual(problems, []);
-        await page.close();
-      }
-    } finally {
-      await app.stop();
-    }
-  },
-);
-
-browserTest(
-  "three tabs of the page hold one poll between them",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      const tabs = [];
-      for (let i = 0; i < 3; i++) {
-        tabs.push(
-          await openPage(browser, `${app.url}/`),
-        );
-      }
-      for (const { page } of tabs) await waitForConnection(page, "live");
-      await waitFor(
-        async () => await waiters(app.url) === 1,
-        5_000,
-        "one held poll",
-      );
-      // The first tab polls for all; the others are told over the channel.
-      assert.ok(tabs[0].polls() > 0);
-      assert.deepEqual(tabs.slice(1).map((tab) => tab.polls()), [0, 0]);
-
-      await setStatus(app.url, "En cours");
-      for (const { page } of tabs) {
-        await waitForStatus(page, "En cours", { version: 1 });
-        await waitForLogLine(page, /En attente → En cours \(version 1\)/);
-      }
-      // Watched for a while, it stays one: no tab polls on the side.
-      const deadline = Date.now() + 1_500;
-      while (Date.now() < deadline) {
-        const held = await waiters(app.url);
-        assert.ok(held <= 1, `${held} polls held for three tabs`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-
-      // The first tab led; when it closes another takes over within seconds.
-      await tabs[0].page.close();
-      await setStatus(app.url, "Terminée");
-      for (const { page } of tabs.slice(1)) {
-        await waitForStatus(page, "Terminée", { version: 2, timeout: 3_000 });
-      }
-      await waitFor(
-        async () => await waiters(app.url) === 1,
-        3_000,
-        "the new leader's poll",
-      );
-      assert.equal(
-        tabs.slice(1).filter((tab) => tab.polls() > 0).length,
-        1,
-        "exactly one of the remaining tabs took over",
-      );
-      for (const { page, problems } of tabs) {
-        assert.deepEqual(problems, []);
-        if (!page.isClosed()) await page.close();
-      }
-    } finally {
-      await app.stop();
-    }
-  },
-);
-
-browserTest(
+pageTest(
   "without Web Locks (plain HTTP to another host) the tabs still share one poll",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      const noLocks = () => {
+  {
+    tabs: 3,
+    page: {
+      beforeScripts: () => {
         // As in a page that is not a secure context.
         Object.defineProperty(Navigator.prototype, "locks", {
           get: () => undefined,
         });
-      };
-      const tabs = [];
-      for (let i = 0; i < 3; i++) {
-        tabs.push(
-          await openPage(browser, `${app.url}/`, { beforeScripts: noLocks }),
-        );
-      }
-      assert.equal(
-        await tabs[0].page.evaluate(() => navigator.locks),
-        undefined,
-      );
-      for (const { page } of tabs) await waitForConnection(page, "live");
-      await waitFor(
-        async () => await waiters(app.url) === 1,
-        5_000,
-        "one held poll",
-      );
-      assert.equal(tabs.filter((tab) => tab.polls() > 0).length, 1);
+      },
+    },
+  },
+  async ({ app, tabs }) => {
+    assert.equal(
+      await tabs[0].page.evaluate(() => navigator.locks),
+      undefined,
+    );
+    for (const { page } of tabs) await waitForConnection(page, "live");
+    await waitForHeldPolls(app.url, 1, "one held poll");
+    assert.equal(tabs.filter((tab) => tab.polls() > 0).length, 1);
 
-      await setStatus(app.url, "Échec");
-      for (const { page } of tabs) {
-        await waitForStatus(page, "Échec", { version: 1 });
-      }
-      const leader = tabs.findIndex((tab) => tab.polls() > 0);
-      await tabs[leader].page.close();
-      const rest = tabs.filter((_, i) => i !== leader);
-      await setStatus(app.url, "En cours");
-      for (const { page } of rest) {
-        await waitForStatus(page, "En cours", { version: 2, timeout: 5_000 });
-      }
-      await waitFor(
-        async () => await waiters(app.url) === 1,
-        5_000,
-        "the new leader's poll",
-      );
-      for (const { page, problems } of tabs) {
-        assert.deepEqual(problems, []);
-        if (!page.isClosed()) await page.close();
-      }
-    } finally {
-      await app.stop();
+    await setStatus(app.url, "Échec");
+    for (const { page } of tabs) {
+      await waitForStatus(page, "Échec", { version: 1 });
     }
+    const leader = tabs.findIndex((tab) => tab.polls() > 0);
+    await tabs[leader].page.close();
+    const rest = tabs.filter((_, i) => i !== leader);
+    await setStatus(app.url, "En cours");
+    for (const { page } of rest) {
+      await waitForStatus(page, "En cours", { version: 2, timeout: 5_000 });
+    }
+    await waitForHeldPolls(app.url, 1, "the new leader's poll");
   },
 );
 
-browserTest("keyboard focus is visible on every control", async (browser) => {
-  const app = await startApp();
-  try {
-    const { page, problems } = await openPage(browser, `${app.url}/`);
+pageTest(
+  "keyboard focus is visible on every control",
+  async ({ app, page }) => {
     await waitForConnection(page, "live");
     await setStatus(app.url, "En cours");
     await waitForStatus(page, "En cours", { version: 1 });
@@ -608,79 +468,56 @@ browserTest("keyboard focus is visible on every control", async (browser) => {
       }, name);
       assert.notEqual(withFocus, without, `no visible focus on ${name}`);
     }
-    assert.deepEqual(problems, []);
-    await page.close();
-  } finally {
-    await app.stop();
-  }
-});
+  },
+);
 
-browserTest(
+pageTest(
   "nothing moves for a reader who asked for reduced motion",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      const { page, problems } = await openPage(browser, `${app.url}/`);
-      const animation = () =>
-        page.$eval(
-          "#current-status",
-          (el) => getComputedStyle(el).animationName,
-        );
-      assert.equal(await animation(), "status-pop");
-      await page.emulateMediaFeatures([{
-        name: "prefers-reduced-motion",
-        value: "reduce",
-      }]);
-      assert.equal(await animation(), "none");
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await app.stop();
-    }
+  async ({ page }) => {
+    const animation = () =>
+      page.$eval(
+        "#current-status",
+        (el) => getComputedStyle(el).animationName,
+      );
+    assert.equal(await animation(), "status-pop");
+    await page.emulateMediaFeatures([{
+      name: "prefers-reduced-motion",
+      value: "reduce",
+    }]);
+    assert.equal(await animation(), "none");
   },
 );
 
-browserTest(
+pageTest(
   "the page's JavaScript stays within 25 KB gzipped",
-  async (browser) => {
-    const app = await startApp();
-    try {
-      const { page, problems } = await openPage(browser, `${app.url}/`);
-      await waitForConnection(page, "live");
-      const scripts = await page.evaluate(() =>
-        performance.getEntriesByType("resource")
-          .filter((e) => /\.m?js(\?|$)/.test(new URL(e.name).pathname))
-          .map((e) => e.name)
-      );
-      assert.ok(scripts.length > 0, "the page loads its island");
-      let raw = 0;
-      let gzipped = 0;
-      for (const url of scripts) {
-        const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
-        raw += bytes.byteLength;
-        gzipped += await gzippedSize(bytes);
-      }
-      console.log(
-        `JavaScript of /: ${scripts.length} files, ${
-          (raw / 1024).toFixed(1)
-        } KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`,
-      );
-      assert.ok(gzipped <= 25 * 1024, `${gzipped} bytes gzipped`);
-      assert.deepEqual(problems, []);
-      await page.close();
-    } finally {
-      await app.stop();
+  async ({ page }) => {
+    await waitForConnection(page, "live");
+    const scripts = await page.evaluate(() =>
+      performance.getEntriesByType("resource")
+        .filter((e) => /\.m?js(\?|$)/.test(new URL(e.name).pathname))
+        .map((e) => e.name)
+    );
+    assert.ok(scripts.length > 0, "the page loads its island");
+    let raw = 0;
+    let gzipped = 0;
+    for (const url of scripts) {
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      raw += bytes.byteLength;
+      gzipped += await gzippedSize(bytes);
     }
+    console.log(
+      `JavaScript of /: ${scripts.length} files, ${
+        (raw / 1024).toFixed(1)
+      } KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`,
+    );
+    assert.ok(gzipped <= 25 * 1024, `${gzipped} bytes gzipped`);
   },
 );
 
-browserTest("screenshots: desktop, mobile and dark", async (browser) => {
-  const app = await startApp();
-  try {
-    const { page, problems } = await openPage(browser, `${app.url}/`, {
-      width: 1280,
-      height: 1000,
-    });
+pageTest(
+  "screenshots: desktop, mobile and dark",
+  { page: { width: 1280, height: 1000 } },
+  async ({ app, page }) => {
     await waitForConnection(page, "live");
     await setStatus(app.url, "En cours");
     await setStatus(app.url, "Terminée");
@@ -703,9 +540,5 @@ browserTest("screenshots: desktop, mobile and dark", async (browser) => {
     await page.setViewport({ width: 1280, height: 1000 });
     await settle(page);
     await screenshot(page, "dark");
-    assert.deepEqual(problems, []);
-    await page.close();
-  } finally {
-    await app.stop();
-  }
-});
+  },
+);

@@ -86,12 +86,14 @@ export interface OpenedStore {
 export function storeSuite(
   name: string,
   open: () => Promise<OpenedStore>,
+  /** `needs(REDIS_SERVER)`, say: skips the suite where its store cannot run. */
+  options: { ignore?: boolean } = {},
 ): void {
   const test = (
     title: string,
     fn: (store: StatusStore) => Promise<void> | void,
   ) =>
-    Deno.test(`${name}: ${title}`, async () => {
+    Deno.test(`${name}: ${title}`, options, async () => {
       const { store, dispose } = await open();
       try {
         await fn(store);

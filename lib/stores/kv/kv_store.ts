@@ -11,9 +11,12 @@ import { followKey, type KeyFollower } from "./kv_watch.ts";
 import { StateHub } from "../../live/state_hub.ts";
 import {
   type StatusStore,
+  type StoreHealthReport,
   StoreOpenError,
   StoreUnavailableError,
 } from "../status_store.ts";
+import { describeFault, StoreHealth } from "../store_health.ts";
+import { DEFAULT_STORE_TIMEOUT_MS } from "../store_deadline.ts";
 import {
   transition,
   type UpdateRequest,
@@ -22,6 +25,13 @@ import {
 
 /** The one key the status lives under: one value, far under KV's 64 KiB limit. */
 export const STATUS_KEY: Deno.KvKey = ["status", "state"];
+
+/**
+ * Where health probes write (see {@link KvStore.checkHealth}): a key of
+ * its own, so that a probe wakes no poll and changes no versionstamp of
+ * the status.
+ */
+export const PROBE_KEY: Deno.KvKey = ["status", "probe"];
 
 /** How often a store on an embedded file re-reads the status, to see other processes' writes. */
 export const KV_REFRESH_MS = 1_000;
@@ -35,6 +45,10 @@ export interface KvStoreOptions {
   maxAttempts?: number;
   /** Pause before watching or probing again after a failure. */
   retryMs?: number;
+  /** An update not under way within this answers "unavailable" (default {@link DEFAULT_STORE_TIMEOUT_MS}). */
+  timeoutMs?: number;
+  /** Where failures and recoveries are told (default `console.error`). */
+  log?: (line: string) => void;
 }
 
 /** The stored status and the versionstamp it was read or written at. */
@@ -73,11 +87,6 @@ async function whileBusy<T>(
   }
 }
 
-function reason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replaceAll(/\s*\n\s*/g, " ");
-}
-
 /**
  * Reads the stored status, creating a new version sequence if there is none.
  * The create checks that the key is still absent, so processes starting
@@ -109,6 +118,12 @@ async function readOrCreate(kv: Deno.Kv, now: () => Date): Promise<Current> {
  * versions are never skipped, repeated or reordered, whichever process or
  * isolate writes. Changes
  * written elsewhere arrive through `kv.watch` and wake this process's polls.
+ *
+ * An update waits for its turn and retries a busy database only until its
+ * deadline (`timeoutMs`), then answers "unavailable" having written nothing.
+ * A commit already handed to the database is waited for: it cannot be
+ * called back, so answering before it ends could report a failure for an
+ * update that is then stored.
  */
 export class KvStore implements StatusStore {
   readonly kind = "kv";
@@ -116,7 +131,8 @@ export class KvStore implements StatusStore {
   #kv: Deno.Kv;
   #now: () => Date;
   #maxAttempts: number;
-  #retryMs: number;
+  #timeoutMs: number;
+  #health: StoreHealth;
   /** Serialises this process's updates, so they do not fight each other for the commit. */
   #lock = `kv-status-update-${crypto.randomUUID()}`;
   /**
@@ -125,16 +141,20 @@ export class KvStore implements StatusStore {
    */
   #latest: Current;
   #follower: KeyFollower | undefined;
-  #fault: string | undefined;
-  #probeTimer: ReturnType<typeof setTimeout> | undefined;
-  #probing: Promise<void> = Promise.resolve();
   #closed = false;
 
   private constructor(kv: Deno.Kv, current: Current, options: KvStoreOptions) {
     this.#kv = kv;
     this.#now = options.now ?? (() => new Date());
     this.#maxAttempts = options.maxAttempts ?? 50;
-    this.#retryMs = options.retryMs ?? 1_000;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+    this.#health = new StoreHealth({
+      name: "kv store",
+      probe: () => this.#probe(),
+      timeoutMs: this.#timeoutMs,
+      retryMs: options.retryMs ?? 1_000,
+      log: options.log,
+    });
     this.#latest = current;
     this.hub = new StateHub(current.record.state, current.record.history);
   }
@@ -157,38 +177,79 @@ export class KvStore implements StatusStore {
     store.#follower = followKey(kv, STATUS_KEY, {
       onEntry: (entry) => store.#onEntry(entry),
       onError: (error) => store.#onError(error),
-    }, { refreshMs: options.refreshMs, retryMs: store.#retryMs });
+    }, { refreshMs: options.refreshMs, retryMs: options.retryMs ?? 1_000 });
     return store;
   }
 
-  /** Applies an update with one checked commit, deciding again while other writers win. */
+  /**
+   * Applies an update with one checked commit, deciding again while other
+   * writers win. Answers "unavailable" when its turn or a busy database
+   * takes longer than `timeoutMs`; nothing is written then.
+   */
   async update(request: UpdateRequest): Promise<UpdateResult> {
     if (this.#closed) throw new StoreUnavailableError("the store is closed");
-    return await navigator.locks.request(
-      this.#lock,
-      () => this.#update(request),
-    );
+    const late = new AbortController();
+    let running = false;
+    const timer = setTimeout(() => {
+      // The update ahead of the queued ones is the slow one: only it says so.
+      if (running) {
+        this.#health.failed(
+          `an update has waited for the KV database for more than ${this.#timeoutMs} ms`,
+        );
+      }
+      late.abort();
+    }, this.#timeoutMs);
+    try {
+      return await navigator.locks.request(
+        this.#lock,
+        { signal: late.signal },
+        () => {
+          running = true;
+          return this.#update(request, late.signal);
+        },
+      );
+    } catch (error) {
+      if (running || !late.signal.aborted) throw error;
+      throw new StoreUnavailableError(
+        `no answer within ${this.#timeoutMs} ms: the updates ahead of it are still being written`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  /** False from a failed database operation until the database answers again. */
+  /** False from a failure until a write succeeds again. */
   healthy(): boolean {
-    return !this.#closed && this.#fault === undefined;
+    return this.#health.healthy;
   }
 
-  /** Ends the watch and the timers, lets queued updates finish, then closes the database. */
+  /** See {@link StatusStore.checkHealth}: the probe writes {@link PROBE_KEY}. */
+  checkHealth(): Promise<StoreHealthReport> {
+    return this.#health.check();
+  }
+
+  /** Ends the watch and the probes, lets queued updates finish, then closes the database. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    const probing = this.#health.close();
     await this.#follower?.stop();
-    clearTimeout(this.#probeTimer);
-    await this.#probing;
+    await probing;
     // Updates already queued finish before the database goes away.
     await navigator.locks.request(this.#lock, () => {});
     this.#kv.close();
   }
 
-  async #update(request: UpdateRequest): Promise<UpdateResult> {
+  async #update(
+    request: UpdateRequest,
+    late: AbortSignal,
+  ): Promise<UpdateResult> {
     for (let attempt = 1;; attempt++) {
+      if (late.aborted) {
+        throw new StoreUnavailableError(
+          `no answer within ${this.#timeoutMs} ms: the KV database stayed busy (another process is writing)`,
+        );
+      }
       const result = await this.#attempt(request, attempt === 1);
       if (result !== undefined) return result;
       if (attempt >= this.#maxAttempts) {
@@ -214,6 +275,7 @@ export class KvStore implements StatusStore {
     request: UpdateRequest,
     fromLatest: boolean,
   ): Promise<UpdateResult | undefined> {
+    const mark = this.#health.begin();
     try {
       let current = fromLatest ? this.#latest : await this.#read();
       let step = transition(current.record.state, request, this.#now());
@@ -233,13 +295,13 @@ export class KvStore implements StatusStore {
         .set(STATUS_KEY, record)
         .commit();
       if (!commit.ok) return undefined;
-      this.#recovered();
+      this.#health.succeeded(mark);
       this.#apply({ record, stamp: commit.versionstamp });
       return { kind: "changed", state: step.state };
     } catch (error) {
       if (isBusy(error)) return undefined;
-      const message = `the KV database failed: ${reason(error)}`;
-      this.#failed(message);
+      const message = `the KV database failed: ${describeFault(error)}`;
+      this.#health.failed(message);
       throw new StoreUnavailableError(message);
     }
   }
@@ -247,7 +309,6 @@ export class KvStore implements StatusStore {
   /** Reads the stored status (creating it if the data was wiped) and takes it in. */
   async #read(): Promise<Current> {
     const current = await readOrCreate(this.#kv, this.#now);
-    this.#recovered();
     this.#apply(current);
     return current;
   }
@@ -270,49 +331,38 @@ export class KvStore implements StatusStore {
     }
     const record = parseStoredStatus(entry.value);
     if (record === undefined) {
-      this.#failed(
+      this.#health.failed(
         `the value at ${JSON.stringify(STATUS_KEY)} is not a status record`,
       );
       return;
     }
-    this.#recovered();
     this.#apply({ record, stamp: entry.versionstamp });
   }
 
   #onError(error: unknown): void {
     if (!isBusy(error)) {
-      this.#failed(`following the status failed: ${reason(error)}`);
+      this.#health.failed(
+        `following the status failed: ${describeFault(error)}`,
+      );
     }
   }
 
-  #failed(message: string): void {
-    if (this.#closed) return;
-    if (this.#fault === undefined) console.error(`kv store: ${message}`);
-    this.#fault = message;
-    this.#scheduleProbe();
-  }
-
-  #recovered(): void {
-    if (this.#fault !== undefined && !this.#closed) {
-      console.error("kv store: working again");
+  /**
+   * Proves that updates can be stored: reads the status (a bad record
+   * fails) and writes {@link PROBE_KEY} with as many bytes as the status
+   * record, so that a probe that fits means an update would fit too.
+   */
+  async #probe(): Promise<void> {
+    try {
+      const current = await whileBusy(() => readOrCreate(this.#kv, this.#now));
+      const size = JSON.stringify(current.record).length;
+      await whileBusy(() =>
+        this.#kv.atomic().set(PROBE_KEY, new Uint8Array(size)).commit()
+      );
+      this.#apply(current);
+    } catch (error) {
+      throw new Error(`the KV database failed: ${describeFault(error)}`);
     }
-    this.#fault = undefined;
-  }
-
-  /** While faulty, reads the status now and then, so that health comes back without an update. */
-  #scheduleProbe(): void {
-    if (this.#probeTimer !== undefined || this.#closed) return;
-    this.#probeTimer = setTimeout(() => {
-      this.#probing = (async () => {
-        try {
-          await this.#onEntry(await this.#kv.get(STATUS_KEY));
-        } catch (error) {
-          this.#fault = `the KV database failed: ${reason(error)}`;
-        }
-        this.#probeTimer = undefined;
-        if (this.#fault !== undefined) this.#scheduleProbe();
-      })();
-    }, this.#retryMs);
   }
 }
 
@@ -337,7 +387,7 @@ export async function openKvStore(
       kv = await Deno.openKv(path);
     } catch (error) {
       throw isBusy(error) ? error : new StoreOpenError(
-        `${where} cannot be opened: ${reason(error)}`,
+        `${where} cannot be opened: ${describeFault(error)}`,
       );
     }
     try {
@@ -348,7 +398,7 @@ export async function openKvStore(
     } catch (error) {
       kv.close();
       throw isBusy(error) ? error : new StoreOpenError(
-        `${where} cannot be used: ${reason(error)}`,
+        `${where} cannot be used: ${describeFault(error)}`,
       );
     }
   };
@@ -361,7 +411,9 @@ export async function openKvStore(
     } catch (error) {
       if (!isBusy(error)) throw error;
       if (Date.now() > deadline) {
-        throw new StoreOpenError(`${where} cannot be opened: ${reason(error)}`);
+        throw new StoreOpenError(
+          `${where} cannot be opened: ${describeFault(error)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, Math.min(25 * attempt, 250)));
     }

@@ -7,7 +7,7 @@ import type { Change, TaskState } from "../../domain/task_state.ts";
 import type { UpdateResult } from "../../domain/update_rule.ts";
 
 /**
- * Reading what the Redis scripts reply and publish (see lib/redis_scripts.ts),
+ * Reading what the Redis scripts reply and publish (see redis_scripts.ts),
  * trusting nothing, and deciding what a state that arrives means for the
  * state this process holds. No I/O here.
  */
@@ -53,6 +53,20 @@ export function parseUpdateReply(reply: unknown): UpdateResult | undefined {
   }
   const state = parseFields(reply.slice(1));
   return state && { kind, state };
+}
+
+/**
+ * Redis' time (ms since 1970) when the update script refused an update
+ * that reached it after its deadline; undefined for any other reply.
+ */
+export function parseLateReply(reply: unknown): number | undefined {
+  if (!Array.isArray(reply) || reply.length !== 2 || reply[0] !== "late") {
+    return undefined;
+  }
+  const [, time] = reply;
+  return typeof time === "string" && /^\d{1,16}$/.test(time)
+    ? Number(time)
+    : undefined;
 }
 
 /** A state published on the channel, or undefined when the message is not one. */

@@ -14,6 +14,8 @@ export interface RedisLayout {
   state: string;
   history: string;
   channel: string;
+  /** Written by health probes (see {@link PROBE_SCRIPT}), never read. */
+  probe: string;
 }
 
 /** Where a status lives in Redis, under `prefix` (tests use a fresh prefix each). */
@@ -22,6 +24,7 @@ export function redisLayout(prefix: string): RedisLayout {
     state: `${prefix}state`,
     history: `${prefix}history`,
     channel: `${prefix}changes`,
+    probe: `${prefix}probe`,
   };
 }
 
@@ -60,14 +63,41 @@ return {f[1], f[2], f[3], f[4], redis.call('LRANGE', KEYS[2], 0, -1)}
 `;
 
 /**
- * Decides and applies an update, as lib/transition.ts decides it: a stale
+ * Writes the probe key (KEYS[3]: the time, expiring after an hour), then
+ * reads as {@link READ_SCRIPT} does. A write, because a Redis that cannot
+ * store (out of memory, a read-only replica) still answers reads.
+ */
+export const PROBE_SCRIPT = `${PRELUDE}
+redis.call('SET', KEYS[3], ARGV[2], 'PX', '3600000')
+local f = current()
+return {f[1], f[2], f[3], f[4], redis.call('LRANGE', KEYS[2], 0, -1)}
+`;
+
+/**
+ * Decides and applies an update, as lib/domain/update_rule.ts decides it: a stale
  * expected version conflicts, the status it already has changes nothing,
  * anything else bumps the version, stores the state, appends the change to
  * the history (keeping the last ARGV[7]) and publishes the new state.
  * ARGV[5] the requested status, ARGV[6] the expected version or "".
  * Replies `{kind, status, version, epoch, updatedAt}` with the state after.
+ *
+ * ARGV[8], when given, is the update's deadline in milliseconds since 1970
+ * by the caller's clock: once Redis' own clock (`TIME`) is past it, the
+ * script writes nothing and replies `{'late', <Redis' time in ms>}`. A
+ * command already sent to a frozen server runs when the server resumes,
+ * long after its caller was answered 503; this is what keeps it from
+ * being applied then.
  */
 export const UPDATE_SCRIPT = `${PRELUDE}
+if ARGV[8] and ARGV[8] ~= '' then
+  -- Redis before 5 must be told that a script reading TIME then writes.
+  if redis.replicate_commands then redis.replicate_commands() end
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if now > tonumber(ARGV[8]) then
+    return {'late', string.format('%d', now)}
+  end
+end
 local f = current()
 if ARGV[6] ~= '' and ARGV[6] ~= f[2] then
   return {'conflict', f[1], f[2], f[3], f[4]}

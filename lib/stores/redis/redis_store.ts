@@ -1,16 +1,17 @@
 import { type CommandParser, createClient, defineScript } from "@redis/client";
 import { HISTORY_LIMIT } from "../../domain/history.ts";
 import { newEpoch, type StoredStatus } from "../../domain/stored_record.ts";
-import { StoreOpenError } from "../status_store.ts";
 import type { UpdateRequest, UpdateResult } from "../../domain/update_rule.ts";
 import {
   describeRedisUrl,
   intake,
   parseAnnouncement,
+  parseLateReply,
   parseSnapshot,
   parseUpdateReply,
 } from "./redis_record.ts";
 import {
+  PROBE_SCRIPT,
   READ_SCRIPT,
   type RedisLayout,
   redisLayout,
@@ -19,7 +20,18 @@ import {
 import type { Change, TaskState } from "../../domain/task_state.ts";
 import { StateHub } from "../../live/state_hub.ts";
 import { INITIAL_STATUS } from "../../domain/statuses.ts";
-import { type StatusStore, StoreUnavailableError } from "../status_store.ts";
+import {
+  type StatusStore,
+  type StoreHealthReport,
+  StoreOpenError,
+  StoreUnavailableError,
+} from "../status_store.ts";
+import { describeFault, StoreHealth } from "../store_health.ts";
+import {
+  DeadlineError,
+  DEFAULT_STORE_TIMEOUT_MS,
+  within,
+} from "../store_deadline.ts";
 
 /** Options for {@link openRedisStore}. */
 export interface RedisStoreOptions {
@@ -28,20 +40,47 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** How long opening may try to reach Redis before it fails (default 2500 ms). */
   connectTimeoutMs?: number;
-  /** Longest pause between reconnection attempts at run time (default 1000 ms). */
+  /** Longest pause between reconnection attempts and between health probes (default 1000 ms). */
   retryMs?: number;
+  /** A command not answered within this answers "unavailable" (default {@link DEFAULT_STORE_TIMEOUT_MS}). */
+  timeoutMs?: number;
+  /** Where failures and recoveries are told (default `console.error`). */
+  log?: (line: string) => void;
 }
 
-/** A script run with the status's two keys and its arguments. */
-function script(source: string) {
+/**
+ * How much earlier than its caller gives up Redis refuses an update: room
+ * for the reply's way back and for Redis' clock running behind this
+ * server's (see {@link scriptDeadline}).
+ */
+export function lateMarginMs(timeoutMs: number): number {
+  return Math.min(1_000, Math.floor(timeoutMs / 2));
+}
+
+/**
+ * The deadline handed to the update script for an update sent at `sentAt`
+ * (ms since 1970): the caller gives up at `sentAt + timeoutMs`, Redis
+ * refuses to start it {@link lateMarginMs} before that. An update answered
+ * 503 is then never applied, as long as the reply's way back plus the
+ * amount by which Redis' clock is behind this server's stays under the
+ * margin.
+ */
+export function scriptDeadline(sentAt: number, timeoutMs: number): number {
+  return sentAt + timeoutMs - lateMarginMs(timeoutMs);
+}
+
+/** A script run with the status's keys (the first `keys` of state, history, probe) and its arguments. */
+function script(source: string, keys: number) {
   return defineScript({
     SCRIPT: source,
-    NUMBER_OF_KEYS: 2,
+    NUMBER_OF_KEYS: keys,
     parseCommand(parser: CommandParser, layout: RedisLayout, args: string[]) {
-      parser.pushKeys([layout.state, layout.history]);
+      parser.pushKeys(
+        [layout.state, layout.history, layout.probe].slice(0, keys),
+      );
       parser.push(...args);
     },
-    // Replies are narrowed by lib/redis_record.ts, not trusted as typed.
+    // Replies are narrowed by redis_record.ts, not trusted as typed.
     transformReply: (reply: unknown): unknown => reply,
   });
 }
@@ -59,8 +98,9 @@ function newClient(
     // instead of queueing until it is back.
     disableOfflineQueue: true,
     scripts: {
-      statusRead: script(READ_SCRIPT),
-      statusUpdate: script(UPDATE_SCRIPT),
+      statusRead: script(READ_SCRIPT, 2),
+      statusProbe: script(PROBE_SCRIPT, 3),
+      statusUpdate: script(UPDATE_SCRIPT, 2),
     },
     socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: reconnect },
   });
@@ -68,37 +108,19 @@ function newClient(
 
 type Client = ReturnType<typeof newClient>;
 
-function reason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replaceAll(/\s*\n\s*/g, " ") || String(error);
-}
-
-/** Runs `task`, failing with `message` if it has not settled within `ms`. */
-async function within<T>(
-  ms: number,
-  task: Promise<T>,
-  message: string,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([task, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Keeps the status in Redis, shared by any number of processes on any
  * number of machines. Each update is one Lua script run on the server
- * (lib/redis_scripts.ts) that decides, bumps the version, writes the state
+ * (redis_scripts.ts) that decides, bumps the version, writes the state
  * and the history, and publishes the new state, so versions are never
  * skipped, repeated or reordered. Every process subscribes to the channel
  * once; its own replies and the messages wake its polls through the hub,
- * each version once. After Redis comes back, it re-reads the state once it
- * is subscribed again, so a change made meanwhile is not missed.
+ * each version once. Whenever the subscription comes back, it re-reads the
+ * state, so a change made meanwhile is not missed.
+ *
+ * An update not answered within `timeoutMs` answers "unavailable"; the
+ * script carries a deadline and Redis refuses to run it later (a frozen
+ * server that resumes), see {@link scriptDeadline}.
  */
 export class RedisStore implements StatusStore {
   readonly kind = "redis";
@@ -108,19 +130,14 @@ export class RedisStore implements StatusStore {
   #layout: RedisLayout;
   #where: string;
   #now: () => Date;
-  #retryMs: number;
+  #timeoutMs: number;
+  #log: (line: string) => void;
+  #health: StoreHealth;
   /** Epochs this process has moved on from: late news from them is ignored. */
   #retired = new Set<string>();
   /** A read that has not started yet, which new callers share. */
   #queuedRead: Promise<void> | undefined;
   #reads: Promise<void> = Promise.resolve();
-  #fault: string | undefined;
-  /** Bumped by every failure, so a recovery that raced one does not clear it. */
-  #failures = 0;
-  #recovering = false;
-  #recovery: Promise<void> = Promise.resolve();
-  #nudge: () => void = () => {};
-  #stop = new AbortController();
   #closed = false;
 
   private constructor(
@@ -136,7 +153,15 @@ export class RedisStore implements StatusStore {
     this.#where = where;
     this.#layout = layout;
     this.#now = options.now ?? (() => new Date());
-    this.#retryMs = options.retryMs ?? 1_000;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+    this.#log = options.log ?? ((line) => console.error(line));
+    this.#health = new StoreHealth({
+      name: "redis store",
+      probe: () => this.#probe(),
+      timeoutMs: this.#timeoutMs,
+      retryMs: options.retryMs ?? 1_000,
+      log: this.#log,
+    });
     this.hub = new StateHub(snapshot.state, snapshot.history);
   }
 
@@ -170,7 +195,9 @@ export class RedisStore implements StatusStore {
     try {
       client = newClient(url, connectTimeoutMs, reconnect);
     } catch (error) {
-      throw new StoreOpenError(`${where} cannot be used: ${reason(error)}`);
+      throw new StoreOpenError(
+        `${where} cannot be used: ${describeFault(error)}`,
+      );
     }
     const subscriber = client.duplicate();
     let lastError: unknown;
@@ -178,10 +205,10 @@ export class RedisStore implements StatusStore {
       c.on("error", (error: unknown) => {
         const store = opened.store;
         if (store === undefined) lastError = error;
-        else store.#failed(`${where} failed: ${reason(error)}`);
+        else store.#health.failed(`${where} failed: ${describeFault(error)}`);
       });
       c.on("ready", () => {
-        if (opened.store !== undefined) opened.store.#nudge();
+        if (opened.store !== undefined) opened.store.#reconnected(c);
       });
     }
     const giveUp = () => {
@@ -191,7 +218,6 @@ export class RedisStore implements StatusStore {
 
     try {
       await within(
-        connectTimeoutMs,
         (async () => {
           await client.connect();
           await subscriber.connect();
@@ -201,23 +227,32 @@ export class RedisStore implements StatusStore {
             else store.#onMessage(message);
           });
         })(),
+        connectTimeoutMs,
         `no answer within ${connectTimeoutMs} ms`,
       );
     } catch (error) {
       giveUp();
       const cause = lastError ?? error;
-      throw new StoreOpenError(`${where} cannot be reached: ${reason(cause)}`);
+      throw new StoreOpenError(
+        `${where} cannot be reached: ${describeFault(cause)}`,
+      );
     }
 
     let snapshot: StoredStatus | undefined;
     try {
       // Read only once subscribed: a change made in between is in the read.
       snapshot = parseSnapshot(
-        await client.statusRead(layout, startArgs(layout, now)),
+        await within(
+          client.statusRead(layout, startArgs(layout, now)),
+          connectTimeoutMs,
+          `no answer within ${connectTimeoutMs} ms`,
+        ),
       );
     } catch (error) {
       giveUp();
-      throw new StoreOpenError(`${where} cannot be used: ${reason(error)}`);
+      throw new StoreOpenError(
+        `${where} cannot be used: ${describeFault(error)}`,
+      );
     }
     if (snapshot === undefined) {
       giveUp();
@@ -236,69 +271,166 @@ export class RedisStore implements StatusStore {
     opened.store = store;
     for (const message of pending) store.#onMessage(message);
     if (!client.isReady || !subscriber.isReady) {
-      store.#failed(`${where} failed: ${reason(lastError)}`);
+      store.#health.failed(`${where} failed: ${describeFault(lastError)}`);
     }
     return store;
   }
 
-  /** Runs the update script: one atomic decision and write on the server. */
+  /**
+   * Runs the update script: one atomic decision and write on the server.
+   * Answers "unavailable" when Redis has not answered within `timeoutMs`;
+   * the script, if Redis runs it later, then refuses to write.
+   */
   async update(request: UpdateRequest): Promise<UpdateResult> {
     if (this.#closed) throw new StoreUnavailableError("the store is closed");
+    const mark = this.#health.begin();
+    const deadline = scriptDeadline(Date.now(), this.#timeoutMs);
+    const command = this.#client.statusUpdate(this.#layout, [
+      ...startArgs(this.#layout, this.#now),
+      request.status,
+      request.expectedVersion === undefined
+        ? ""
+        : String(request.expectedVersion),
+      String(HISTORY_LIMIT),
+      String(deadline),
+    ]);
     let reply: unknown;
     try {
-      reply = await this.#client.statusUpdate(this.#layout, [
-        ...startArgs(this.#layout, this.#now),
-        request.status,
-        request.expectedVersion === undefined
-          ? ""
-          : String(request.expectedVersion),
-        String(HISTORY_LIMIT),
-      ]);
+      reply = await within(
+        command,
+        this.#timeoutMs,
+        `${this.#where} did not answer within ${this.#timeoutMs} ms`,
+      );
     } catch (error) {
-      const message = this.#closed
+      if (error instanceof DeadlineError) {
+        command.then((late) => this.#answeredLate(late), () => {});
+      }
+      const message = error instanceof DeadlineError
+        ? error.message
+        : this.#closed
         ? "the store is closed"
         : this.#client.isReady
-        ? `${this.#where} failed: ${reason(error)}`
+        ? `${this.#where} failed: ${describeFault(error)}`
         : `${this.#where} cannot be reached; reconnecting`;
-      this.#failed(message);
+      this.#health.failed(message);
+      throw new StoreUnavailableError(message);
+    }
+    const refusedAt = parseLateReply(reply);
+    if (refusedAt !== undefined) {
+      const message = `${this.#where} ran the update ${
+        refusedAt - deadline
+      } ms after its deadline (by Redis' clock): Redis is slow, or its clock is ahead of this server's`;
+      this.#health.failed(message);
       throw new StoreUnavailableError(message);
     }
     const result = parseUpdateReply(reply);
     if (result === undefined) {
       const message =
         `${this.#where} failed: the data at ${this.#layout.state} is not a status record`;
-      this.#failed(message);
+      this.#health.failed(message);
       throw new StoreUnavailableError(message);
     }
+    if (result.kind === "changed") this.#health.succeeded(mark);
     // The update is saved whatever happens next; the hub catches up here,
     // so that this process answers with what it just wrote.
     await this.#take(result.state);
     return result;
   }
 
-  /** False from a lost connection or a failed command until Redis answers again and the state is re-read. */
+  /** False from a lost connection or a failure until both connections are up and a write succeeded. */
   healthy(): boolean {
-    return !this.#closed && this.#fault === undefined &&
-      this.#client.isReady && this.#subscriber.isReady;
+    return this.#health.healthy && this.#client.isReady &&
+      this.#subscriber.isReady;
   }
 
-  /** Stops following, lets commands under way finish, and closes both connections. */
+  /** See {@link StatusStore.checkHealth}: the probe writes the layout's `probe` key and reads the state. */
+  async checkHealth(): Promise<StoreHealthReport> {
+    const known = this.#health.report();
+    if (!known.ok) return known;
+    if (!this.#client.isReady || !this.#subscriber.isReady) {
+      return {
+        ok: false,
+        reason: `${this.#where} cannot be reached; reconnecting`,
+      };
+    }
+    return await this.#health.check();
+  }
+
+  /** Stops following, closes both connections (letting commands under way finish, for a while), then returns. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#stop.abort();
-    await this.#recovery;
-    await this.#reads;
+    const probing = this.#health.close();
     await Promise.all([this.#client, this.#subscriber].map(async (c) => {
-      if (c.isReady) await c.close().catch(() => c.destroy());
-      else c.destroy();
+      if (!c.isReady) return c.destroy();
+      // A frozen server would never answer: give up on it after the deadline.
+      const closing = c.close();
+      try {
+        await within(closing, this.#timeoutMs, "no answer to QUIT");
+      } catch {
+        closing.catch(() => {});
+        c.destroy();
+      }
     }));
+    await probing;
+    await this.#reads;
+  }
+
+  /** A connection is back: probe at once, and re-read what the subscription may have missed. */
+  #reconnected(client: Client): void {
+    this.#health.nudge();
+    if (client === this.#subscriber) {
+      this.#read().catch((error) =>
+        this.#health.failed(`${this.#where} failed: ${describeFault(error)}`)
+      );
+    }
+  }
+
+  /**
+   * The reply to an update whose caller was answered 503: the script
+   * refused it, unless it ran within its deadline and the reply came back
+   * too late, which breaks what 503 promises: say so loudly.
+   */
+  #answeredLate(reply: unknown): void {
+    const result = parseUpdateReply(reply);
+    if (result === undefined || result.kind !== "changed") return;
+    this.#log(
+      `redis store: an update answered 503 was stored after all (version ${result.state.version}): ` +
+        `its reply took longer than ${
+          lateMarginMs(this.#timeoutMs)
+        } ms to come back, ` +
+        `or Redis' clock is behind this server's by that much`,
+    );
+    void this.#take(result.state);
+  }
+
+  /** Proves that Redis takes writes: the probe script writes, then reads the state, which is taken in. */
+  async #probe(): Promise<void> {
+    if (!this.#client.isReady || !this.#subscriber.isReady) {
+      throw new Error(`${this.#where} cannot be reached; reconnecting`);
+    }
+    let reply: unknown;
+    try {
+      reply = await this.#client.statusProbe(
+        this.#layout,
+        startArgs(this.#layout, this.#now),
+      );
+    } catch (error) {
+      throw new Error(`${this.#where} failed: ${describeFault(error)}`);
+    }
+    const snapshot = parseSnapshot(reply);
+    if (snapshot === undefined) {
+      throw new Error(
+        `${this.#where} failed: the data at ${this.#layout.state} is not a status record`,
+      );
+    }
+    this.#apply(snapshot.state, snapshot.history);
   }
 
   #onMessage(message: string): void {
     const state = parseAnnouncement(message);
     if (state === undefined) {
-      console.error(
+      this.#log(
         `redis store: ignored a message on ${this.#layout.channel} that is not a state`,
       );
       return;
@@ -314,7 +446,7 @@ export class RedisStore implements StatusStore {
     try {
       await this.#read();
     } catch (error) {
-      this.#failed(`${this.#where} failed: ${reason(error)}`);
+      this.#health.failed(`${this.#where} failed: ${describeFault(error)}`);
     }
   }
 
@@ -350,64 +482,6 @@ export class RedisStore implements StatusStore {
     this.#queuedRead = read;
     this.#reads = read.catch(() => {});
     return read;
-  }
-
-  #failed(message: string): void {
-    if (this.#closed) return;
-    this.#failures++;
-    if (this.#fault === undefined) console.error(`redis store: ${message}`);
-    this.#fault = message;
-    if (!this.#recovering) {
-      this.#recovering = true;
-      this.#recovery = this.#recover();
-    }
-  }
-
-  /**
-   * Waits until both connections are back (the subscriber subscribed again),
-   * then re-reads the state, which wakes every poll that is behind; probes
-   * again after a pause while that fails.
-   */
-  async #recover(): Promise<void> {
-    const signal = this.#stop.signal;
-    try {
-      while (!signal.aborted) {
-        if (this.#client.isReady && this.#subscriber.isReady) {
-          const failures = this.#failures;
-          try {
-            await this.#read();
-            if (failures === this.#failures) {
-              this.#fault = undefined;
-              console.error("redis store: working again");
-              return;
-            }
-            continue;
-          } catch {
-            // Still failing: wait and try again.
-          }
-        }
-        await this.#pause();
-      }
-    } finally {
-      // In the same step as the return: a failure from now on starts a new recovery.
-      this.#recovering = false;
-    }
-  }
-
-  /** Waits `retryMs`, or less when a connection comes back or the store closes. */
-  #pause(): Promise<void> {
-    const signal = this.#stop.signal;
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        this.#nudge = () => {};
-        resolve();
-      };
-      const timer = setTimeout(done, this.#retryMs);
-      signal.addEventListener("abort", done, { once: true });
-      this.#nudge = done;
-    });
   }
 }
 

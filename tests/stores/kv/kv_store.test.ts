@@ -14,6 +14,7 @@ import {
   storeSuite,
 } from "../store_suite.ts";
 import { waitFor } from "../../support/server.ts";
+import { faultyKv } from "./faulty_kv.ts";
 
 /** A fresh folder for KV files, removed by `dispose`. */
 async function tempFolder(): Promise<
@@ -221,40 +222,6 @@ Deno.test("kv store: an update is decided on the stored state, not on the last o
   }
 });
 
-/** A real database whose next commits fail, as a full disk or a lost connection would. */
-function faultyKv(
-  kv: Deno.Kv,
-): { kv: Deno.Kv; failCommits: (on: boolean) => void } {
-  let failing = false;
-  const wrapped = new Proxy(kv, {
-    get(target, property) {
-      if (property === "atomic") {
-        return () => {
-          const operation = target.atomic();
-          const proxy: Deno.AtomicOperation = new Proxy(operation, {
-            get(op, name) {
-              if (name === "commit" && failing) {
-                return () => Promise.reject(new Error("disk I/O error"));
-              }
-              const value = Reflect.get(op, name, op);
-              if (typeof value !== "function") return value;
-              // Chained calls (check, set) return the proxy, so commit stays faulty.
-              return (...args: unknown[]) => {
-                const result = value.apply(op, args);
-                return result === op ? proxy : result;
-              };
-            },
-          });
-          return proxy;
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { kv: wrapped, failCommits: (on) => failing = on };
-}
-
 Deno.test("kv store: a failed write is unavailable, writes nothing and wakes nobody", async () => {
   const raw = await Deno.openKv(":memory:");
   const { kv, failCommits } = faultyKv(raw);
@@ -281,7 +248,7 @@ Deno.test("kv store: a failed write is unavailable, writes nothing and wakes nob
     assert.deepEqual(after.value, stored.value);
 
     failCommits(false);
-    // Reads work, so the probe finds the database again without an update.
+    // The probe's write succeeds, so health comes back without an update.
     await waitFor(
       () => store.healthy(),
       2_000,

@@ -28,6 +28,7 @@ import {
   storeSuite,
 } from "../store_suite.ts";
 import {
+  needsRedis,
   type RedisServer,
   startRedis,
   withRedis,
@@ -54,7 +55,7 @@ storeSuite("redis store", async () => {
     await redis.stop();
     throw error;
   }
-});
+}, needsRedis.options());
 
 /** Opens stores on `redis`, closed afterwards whatever happens. */
 async function withStores<T>(
@@ -229,7 +230,7 @@ Deno.test("redis store: REDIS_URL is shown without its password", () => {
   );
 });
 
-Deno.test("redis store: the script decides every update as lib/domain/update_rule.ts does", async () => {
+needsRedis.test("redis store: the script decides every update as lib/domain/update_rule.ts does", async () => {
   await withRedis((redis) =>
     withStores(redis, 1, async ([store]) => {
       let cases = 0;
@@ -263,7 +264,7 @@ Deno.test("redis store: the script decides every update as lib/domain/update_rul
   );
 });
 
-Deno.test("redis store: reopening keeps the state, the epoch and the last 100 changes", async () => {
+needsRedis.test("redis store: reopening keeps the state, the epoch and the last 100 changes", async () => {
   await withRedis(async (redis) => {
     const before = await withStores(redis, 1, async ([store]) => {
       for (let i = 0; i < 105; i++) {
@@ -284,7 +285,7 @@ Deno.test("redis store: reopening keeps the state, the epoch and the last 100 ch
   });
 });
 
-Deno.test("redis store: stores opened together on an empty Redis agree on one epoch", async () => {
+needsRedis.test("redis store: stores opened together on an empty Redis agree on one epoch", async () => {
   await withRedis(async (redis) => {
     const stores = await Promise.all(
       Array.from({ length: 6 }, () => openRedisStore(redis.url)),
@@ -297,7 +298,7 @@ Deno.test("redis store: stores opened together on an empty Redis agree on one ep
   });
 });
 
-Deno.test("redis store: several stores on one Redis", async (t) => {
+needsRedis.test("redis store: several stores on one Redis", async (t) => {
   await withRedis((redis) =>
     withStores(redis, 3, async ([a, b, c]) => {
       await t.step(
@@ -354,7 +355,7 @@ Deno.test("redis store: several stores on one Redis", async (t) => {
   );
 });
 
-Deno.test("redis store: an update is decided on the stored state, not on the last one seen", async () => {
+needsRedis.test("redis store: an update is decided on the stored state, not on the last one seen", async () => {
   await withRedis((redis) =>
     withStores(redis, 1, async ([store]) => {
       await withClient(redis, async (command) => {
@@ -377,7 +378,7 @@ Deno.test("redis store: an update is decided on the stored state, not on the las
   );
 });
 
-Deno.test("redis store: a wiped database starts a new epoch and resets held polls", async () => {
+needsRedis.test("redis store: a wiped database starts a new epoch and resets held polls", async () => {
   await withRedis((redis) =>
     withStores(redis, 2, async ([a, b]) => {
       await a.update({ status: "En cours" });
@@ -404,7 +405,7 @@ Deno.test("redis store: a wiped database starts a new epoch and resets held poll
   );
 });
 
-Deno.test("redis store: a status in another database of the server is not taken for this one", async () => {
+needsRedis.test("redis store: a status in another database of the server is not taken for this one", async () => {
   await withRedis(async (redis) => {
     // Channels are server-wide: both statuses publish on the same one.
     const mine = await openRedisStore(`${redis.url}/2`);
@@ -435,7 +436,7 @@ Deno.test("redis store: a status in another database of the server is not taken 
   });
 });
 
-Deno.test("redis store: a change published while the subscription was down is read once subscribed again", async () => {
+needsRedis.test("redis store: a change published while the subscription was down is read once subscribed again", async () => {
   await withRedis((redis) =>
     withStores(redis, 1, async ([store]) => {
       const held = store.hub.hold(10_000);
@@ -457,7 +458,7 @@ Deno.test("redis store: a change published while the subscription was down is re
   );
 });
 
-Deno.test("redis store: Redis lost at run time", async (t) => {
+needsRedis.test("redis store: Redis lost at run time", async (t) => {
   await withRedis((redis) =>
     withStores(redis, 1, async ([store]) => {
       await store.update({ status: "En cours" });
@@ -533,7 +534,7 @@ Deno.test("redis store: a Redis that cannot be reached stops the open with one l
   }
 });
 
-Deno.test("redis store: data that is not a status stops the open with a message naming REDIS_URL", async (t) => {
+needsRedis.test("redis store: data that is not a status stops the open with a message naming REDIS_URL", async (t) => {
   await withRedis(async (redis) => {
     const cases: [string, string[], RegExp][] = [
       [
@@ -565,7 +566,7 @@ Deno.test("redis store: data that is not a status stops the open with a message 
   });
 });
 
-Deno.test("redis store: a closed store refuses updates and is not healthy", async () => {
+needsRedis.test("redis store: a closed store refuses updates and is not healthy", async () => {
   await withRedis(async (redis) => {
     const store = await openRedisStore(redis.url);
     assert.equal(store.healthy(), true);
@@ -578,7 +579,7 @@ Deno.test("redis store: a closed store refuses updates and is not healthy", asyn
   });
 });
 
-Deno.test("redis store: the read script creates the sequence once", async () => {
+needsRedis.test("redis store: the read script creates the sequence once", async () => {
   await withRedis((redis) =>
     withClient(redis, async (command) => {
       const read = (epoch: string) =>
