@@ -3,5 +3,6 @@ import { statusService } from "../lib/app/current_service.ts";
 import { answerUpdate } from "../lib/http/update_status.ts";
 
 export const handler: Handlers = {
-  POST: (request) => answerUpdate(request, statusService()),
+  POST: (request, ctx) =>
+    answerUpdate(request, statusService(), ctx.remoteAddr),
 };

@@ -11,12 +11,12 @@
  * ```
  */
 import puppeteer, { type Browser } from "puppeteer-core";
+import { CHROMIUM, locate, needs, programOf } from "./requirements.ts";
 
 export type { Browser, Page } from "puppeteer-core";
 
 /** The Chromium binary; CHROMIUM_PATH overrides it. */
-export const CHROMIUM_PATH = Deno.env.get("CHROMIUM_PATH") ??
-  "/usr/bin/chromium";
+export const CHROMIUM_PATH = programOf(CHROMIUM);
 
 const ARGS = [
   "--no-sandbox",
@@ -30,11 +30,7 @@ const ARGS = [
 
 /** True when the Chromium binary exists. */
 export function hasChromium(): boolean {
-  try {
-    return Deno.statSync(CHROMIUM_PATH).isFile;
-  } catch {
-    return false;
-  }
+  return locate(CHROMIUM) !== undefined;
 }
 
 /** A running browser with its own fresh profile; `close()` ends both. */
@@ -82,8 +78,6 @@ export async function withBrowser<T>(
   }
 }
 
-let warned = false;
-
 /**
  * Registers a test that gets a fresh browser. Without Chromium the test is
  * ignored, with a loud message, except in CI (CI=true), where it fails.
@@ -95,13 +89,8 @@ export function browserTest(
   fn: (browser: Browser, t: Deno.TestContext) => Promise<void>,
 ): void {
   const missing = !hasChromium();
-  if (missing && Deno.env.get("CI") !== "true") {
-    if (!warned) {
-      warned = true;
-      console.error(
-        `\n!!! BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium) !!!\n`,
-      );
-    }
+  // Skipped loudly (once per file) without Chromium, except in CI.
+  if (needs(CHROMIUM).ignore) {
     Deno.test({ name, ignore: true, fn() {} });
     return;
   }

@@ -3,6 +3,7 @@
  * persistence, stopped by the test that started it (even when it fails).
  */
 import { captureOutput } from "./output.ts";
+import { needs, programOf, REDIS_SERVER } from "./requirements.ts";
 
 /** A running (or stopped) private Redis server. */
 export interface RedisServer {
@@ -13,9 +14,31 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts a stopped server again on the same port, empty. */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT); call it in a `finally`. */
+  thaw(): void;
 }
 
-const BINARY = Deno.env.get("REDIS_SERVER") ?? "redis-server";
+const BINARY = programOf(REDIS_SERVER);
+
+/**
+ * For tests that start a redis-server: `needsRedis.test(name, fn)` is
+ * `Deno.test`, skipped loudly where there is no redis-server, except in CI
+ * (CI=true), where it runs and fails; `needsRedis.options()` gives the same
+ * to a suite's tests.
+ */
+export const needsRedis = {
+  test(
+    name: string,
+    fn: (t: Deno.TestContext) => void | Promise<void>,
+  ): void {
+    Deno.test(name, needs(REDIS_SERVER), fn);
+  },
+  options(): { ignore: boolean } {
+    return needs(REDIS_SERVER);
+  },
+};
 
 /** A loopback port that was free a moment ago. */
 function freePort(): number {
@@ -56,7 +79,7 @@ function spawn(port: number): Running {
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     throw new Error(
-      `${BINARY} not found: install Debian's redis-server (apt-get install redis-server) or set REDIS_SERVER`,
+      `${BINARY} not found: install Debian's redis-server (apt-get install redis-server) or set REDIS_SERVER_PATH`,
     );
   }
   const output = captureOutput(child);
@@ -130,6 +153,12 @@ export async function startRedis(): Promise<RedisServer> {
         throw error;
       }
       current = again;
+    },
+    freeze() {
+      current?.child.kill("SIGSTOP");
+    },
+    thaw() {
+      current?.child.kill("SIGCONT");
     },
   };
 }
