@@ -1,5 +1,3 @@
-import type { ComponentChildren } from "preact";
-
 /**
  * State shared by the server and the browser runtime within one process (or
  * page). Not public API.
@@ -7,8 +5,8 @@ import type { ComponentChildren } from "preact";
 export const internal = {
   /** Appended to `asset()` URLs; set once the build is known. */
   buildId: "",
+  /** `router.basePath`, prefixed to `asset()` paths ("" at the root). */
+  basePath: "",
   /** Set by `dev()` so that `start()` ignores a stale `_fresh/` build. */
   dev: false,
-  /** Collects `<Head>` children while a page renders on the server. */
-  head: null as ComponentChildren[] | null,
 };

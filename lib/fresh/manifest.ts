@@ -8,18 +8,37 @@ export interface AppFiles {
 }
 
 const MODULE = /\.(tsx|ts|jsx|js)$/;
-const NOT_A_MODULE = /(\.d\.ts|[._]test\.(tsx|ts|jsx|js))$/;
+/** Fresh's default: test files are no routes or islands. */
+const TEST_FILE = /(^|\/)(?:[^/]*[_.])?test\.(?:ts|tsx|mts|js|mjs|jsx)$/;
+const DECLARATIONS = /\.d\.ts$/;
+// A route folder named "(_islands)" holds islands; other "(_…)" folders
+// hold code the routes use (components), which is no route.
+const ROUTE_ISLANDS = /(^|\/)\(_islands\)\//;
+const PRIVATE_FOLDER = /(^|\/)\(_[^/]*\)\//;
 
-function modules(files: string[], dir: string): string[] {
-  return files.filter((f) => MODULE.test(f) && !NOT_A_MODULE.test(f))
-    .map((f) => `./${dir}/${f}`);
-}
-
-/** Finds the modules under `routes/` and `islands/` of the app in `appDir`. */
-export async function collectAppFiles(appDir: string): Promise<AppFiles> {
+/**
+ * Finds the modules under `routes/` and `islands/` of the app in `appDir`,
+ * leaving out files that match `ignore` (default: test files); islands in
+ * `(_islands)` route folders count as islands.
+ */
+export async function collectAppFiles(
+  appDir: string,
+  ignore: RegExp = TEST_FILE,
+): Promise<AppFiles> {
+  const keep = (f: string) =>
+    MODULE.test(f) && !DECLARATIONS.test(f) && !ignore.test(f);
+  const routeFiles = (await listFiles(join(appDir, "routes"))).filter(keep);
+  const islandFiles = (await listFiles(join(appDir, "islands"))).filter(keep);
   return {
-    routes: modules(await listFiles(join(appDir, "routes")), "routes"),
-    islands: modules(await listFiles(join(appDir, "islands")), "islands"),
+    routes: routeFiles.filter((f) => !PRIVATE_FOLDER.test(f)).map((f) =>
+      `./routes/${f}`
+    ),
+    islands: [
+      ...islandFiles.map((f) => `./islands/${f}`),
+      ...routeFiles.filter((f) => ROUTE_ISLANDS.test(f)).map((f) =>
+        `./routes/${f}`
+      ),
+    ].sort(),
   };
 }
 
@@ -58,8 +77,11 @@ export function manifestSource(files: AppFiles): string {
 }
 
 /** Writes `fresh.gen.ts` in `appDir` when its content changes; returns the files found. */
-export async function writeManifest(appDir: string): Promise<AppFiles> {
-  const files = await collectAppFiles(appDir);
+export async function writeManifest(
+  appDir: string,
+  ignore?: RegExp,
+): Promise<AppFiles> {
+  const files = await collectAppFiles(appDir, ignore);
   const path = join(appDir, "fresh.gen.ts");
   const text = manifestSource(files);
   const old = await Deno.readTextFile(path).catch(() => null);

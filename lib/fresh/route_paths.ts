@@ -1,11 +1,13 @@
 /**
- * How file names under `routes/` become URL patterns, and which pattern wins
- * when several match: pure functions, no I/O.
+ * How file names under `routes/` become URL patterns, which pattern wins
+ * when several match, and which layouts and middlewares a file sits under:
+ * pure functions, no I/O.
  */
 
-const REST = /^\[\.\.\.(\w+)\]$/;
-const OPTIONAL = /^\[\[(\w+)\]\]$/;
-const PARAM = /\[(\w+)\]/g;
+const REST = /^\[\.\.\.([^\]/]+)\]$/;
+const OPTIONAL = /^\[\[([^\]/]+)\]\]$/;
+const PARAM = /\[([^\]/]+)\]/g;
+const SPECIAL = /[:*?+(){}\\]/g;
 
 /** Drops the extension: "blog/[slug].tsx" -> "blog/[slug]", "openapi.json.ts" -> "openapi.json". */
 export function stripExtension(file: string): string {
@@ -18,7 +20,7 @@ export function stripExtension(file: string): string {
  * a catch-all, `[[opt]]` an optional parameter, and `(group)` adds nothing.
  */
 export function routePattern(file: string): string {
-  const segments = file.split("/").filter((s) => !/^\(.*\)$/.test(s));
+  const segments = file.split("/").filter((s) => s && !/^\(.*\)$/.test(s));
   if (segments.at(-1) === "index") segments.pop();
   const parts = segments.map((segment) => {
     const rest = segment.match(REST);
@@ -27,16 +29,48 @@ export function routePattern(file: string): string {
     if (optional) return `:${optional[1]}?`;
     return segment.split(PARAM).map((piece, i) =>
       // split() with a capture group alternates text and parameter names.
-      i % 2 === 1 ? `:${piece}` : piece.replace(/[:*?+(){}\\]/g, "\\$&")
+      i % 2 === 1 ? `:${piece}` : piece.replace(SPECIAL, "\\$&")
     ).join("");
   });
   return "/" + parts.join("/");
 }
 
-/** The pattern a `_middleware` in `dir` (relative to `routes/`) applies to. */
-export function middlewarePattern(dir: string): string {
-  const prefix = dir === "" ? "/" : routePattern(dir);
-  return prefix === "/" ? "/*" : `${prefix}{/*}?`;
+/**
+ * The directory a route, layout or middleware file belongs to, as Fresh
+ * names it ("/", "/blog", "/(admin)/users"): `index`, `_layout` and
+ * `_middleware` stand for their directory.
+ */
+export function baseRoute(file: string): string {
+  const trimmed = file.replace(/(^|\/)(index|_layout|_middleware)$/, "")
+    .replace(/\/+$/, "");
+  return "/" + trimmed.replace(/^\/+/, "");
+}
+
+/** True when a layout or middleware of directory `base` applies to a file of `fileBase`. */
+export function appliesTo(base: string, fileBase: string): boolean {
+  return fileBase === base ||
+    fileBase.startsWith(base === "/" ? base : base + "/");
+}
+
+/** A pathname as a request URL carries it (non-Latin letters percent-encoded). */
+export function encodePathname(path: string): string {
+  return new URL(path, "http://x").pathname;
+}
+
+/** Prefixes `router.basePath` (and appends "/" under `trailingSlash`). */
+export function withRouterOptions(
+  pattern: string,
+  basePath: string,
+  trailingSlash: boolean,
+): string {
+  let out = basePath + (pattern === "/" && basePath ? "" : pattern);
+  if (trailingSlash && !out.endsWith("/")) out += "/";
+  return out || "/";
+}
+
+/** True for a pattern that matches one path only, itself. */
+export function isExactPattern(pattern: string): boolean {
+  return !/[:*?+(){}\\]/.test(pattern);
 }
 
 function segmentRank(segment: string): number {

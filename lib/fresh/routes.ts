@@ -1,143 +1,274 @@
-import type { ComponentType } from "preact";
 import {
+  appliesTo,
+  baseRoute,
   compareRoutePatterns,
-  middlewarePattern,
+  encodePathname,
+  isExactPattern,
   routePattern,
   stripExtension,
+  withRouterOptions,
 } from "./route_paths.ts";
+import { checkRouteModule, knownMethods } from "./route_checks.ts";
 import type {
-  AppProps,
   Handler,
-  Handlers,
+  KnownMethod,
   Manifest,
   MiddlewareHandler,
-  PageProps,
   Plugin,
-  RouteConfig,
 } from "./types.ts";
 
-/** A page or API route, ready to match. */
-export interface Route {
+type Module = Record<string, unknown>;
+
+/** Something that renders a page: a route, `_404` or `_500`. */
+export interface Page {
+  /** Where it comes from, for messages: "routes/blog/[slug].tsx". */
+  file: string;
   pattern: string;
-  matcher: URLPattern;
-  component?: ComponentType<PageProps>;
-  handler?: Handler | Handlers;
-  skipApp: boolean;
+  component?: unknown;
+  /** `_app` (unless skipped) and the layouts around the page, outermost first. */
+  wrappers: unknown[];
+  csp: boolean;
+  /** The module's `handler`: a function, or handlers by method. */
+  handler?: Handler | Partial<Record<KnownMethod, Handler>>;
 }
 
-/** The middlewares that apply under one URL prefix. */
-export interface Middleware {
-  matcher: URLPattern;
-  depth: number;
-  handlers: MiddlewareHandler[];
+/** A page or API route, ready to match. */
+export interface Route extends Page {
+  /** null for a pattern that matches one path only. */
+  matcher: URLPattern | null;
+  /** The middlewares that run before it, outermost first. */
+  middlewares: MiddlewareHandler[];
+  /** The methods it answers, for `Allow`. */
+  allow: string;
 }
 
 /** Everything the manifest and plugins declare, sorted for matching. */
 export interface RouteTable {
-  routes: Route[];
   /**
-   * Routes without parameters, by exact path. They win over any pattern
-   * that matches the same path, and a Map lookup costs a fraction of a
-   * URLPattern match (which dominated the time of a small API request).
+   * Routes without parameters, by exact (percent-encoded) path. They win
+   * over any pattern, and a Map lookup costs a fraction of a URLPattern
+   * match (which dominated the time of a small API request).
    */
   exact: Map<string, Route>;
   /** The routes with parameters, in matching order. */
   patterns: Route[];
-  middlewares: Middleware[];
-  app?: ComponentType<AppProps>;
-  notFound?: Route;
-  error?: Route;
+  notFound: Page;
+  error: Page;
+  /** The middlewares of the root directory (for unknown paths and bundles). */
+  rootMiddlewares: MiddlewareHandler[];
+  /** The middlewares for a static file at `path`. */
+  staticMiddlewares(path: string): MiddlewareHandler[];
 }
 
-type Module = Record<string, unknown>;
+interface Layout {
+  base: string;
+  component: unknown;
+  skipApp: boolean;
+  skipInherited: boolean;
+}
 
-function route(pattern: string, mod: Module): Route {
-  const config = (mod.config ?? {}) as RouteConfig;
-  const path = config.routeOverride ?? pattern;
-  if (!["undefined", "function", "object"].includes(typeof mod.handler)) {
-    throw new TypeError(`${path}: handler must be a function or an object`);
+interface MiddlewareEntry {
+  base: string;
+  handlers: MiddlewareHandler[];
+}
+
+interface Entry {
+  /** Path relative to `routes/`, extension dropped: "blog/[slug]". */
+  path: string;
+  file: string;
+  mod: Module;
+}
+
+/** The options routing is built with. */
+export interface RouteOptions {
+  basePath: string;
+  trailingSlash: boolean;
+}
+
+// A plugin's routes and middlewares count as files under routes/, as in Fresh.
+function entries(manifest: Manifest, plugins: Plugin[]): Entry[] {
+  const list: Entry[] = Object.entries(manifest.routes).map(([key, mod]) => ({
+    path: stripExtension(key.replace(/^\.\/routes\//, "")),
+    file: key.replace(/^\.\//, ""),
+    mod,
+  }));
+  for (const plugin of plugins) {
+    for (const m of plugin.middlewares ?? []) {
+      const dir = m.path.replace(/^\/+|\/+$/g, "");
+      list.push({
+        path: dir ? `${dir}/_middleware` : "_middleware",
+        file: `plugin ${plugin.name} (middleware ${m.path})`,
+        mod: m.middleware as unknown as Module,
+      });
+    }
+    for (const r of plugin.routes ?? []) {
+      list.push({
+        path: r.path.replace(/^\/+/, ""),
+        file: `plugin ${plugin.name} (route ${r.path})`,
+        mod: { default: r.component, handler: r.handler },
+      });
+    }
   }
-  return {
-    pattern: path,
-    matcher: new URLPattern({ pathname: path }),
-    component: typeof mod.default === "function"
-      ? mod.default as ComponentType<PageProps>
-      : undefined,
-    handler: mod.handler as Handler | Handlers | undefined,
-    skipApp: config.skipAppWrapper === true,
-  };
+  return list;
 }
 
-function middleware(dir: string, handler: unknown): Middleware {
-  return {
-    matcher: new URLPattern({ pathname: middlewarePattern(dir) }),
-    depth: dir === "" ? 0 : dir.split("/").length,
-    handlers: [handler].flat().filter((h): h is MiddlewareHandler =>
-      typeof h === "function"
-    ),
-  };
+function handlerOf(mod: Module): Page["handler"] {
+  const h = mod.handler;
+  if (typeof h === "function" || h === undefined) return h as Handler;
+  // No prototype: a request method such as "toString" finds nothing.
+  const methods: Partial<Record<KnownMethod, Handler>> = Object.create(null);
+  for (const method of knownMethods) {
+    const fn = (h as Module)[method];
+    if (typeof fn === "function") methods[method] = fn as Handler;
+  }
+  return methods;
+}
+
+function allowOf(page: Page): string {
+  const methods = typeof page.handler === "object"
+    ? Object.keys(page.handler)
+    : [];
+  if (page.component && !methods.includes("GET")) methods.push("GET");
+  if (methods.includes("GET") && !methods.includes("HEAD")) {
+    methods.push("HEAD");
+  }
+  return methods.join(", ");
+}
+
+/**
+ * The layouts that wrap a page of directory `base`, as Fresh picks them: all
+ * of its directories' unless the page skips them, from the innermost layout
+ * that skips inherited ones; `_app` unless the page or a layout skips it.
+ */
+function wrappersOf(
+  base: string,
+  config: { skipInheritedLayouts?: boolean; skipAppWrapper?: boolean },
+  layouts: Layout[],
+  app: unknown,
+): unknown[] {
+  let chosen = config.skipInheritedLayouts
+    ? []
+    : layouts.filter((l) => appliesTo(l.base, base));
+  const root = chosen.findLastIndex((l) => l.skipInherited);
+  if (root > 0) chosen = chosen.slice(root);
+  const useApp = app !== undefined && !config.skipAppWrapper &&
+    chosen.every((l) => !l.skipApp);
+  return [...useApp ? [app] : [], ...chosen.map((l) => l.component)];
 }
 
 /** Builds the route table from `fresh.gen.ts` and the plugins' routes and middlewares. */
 export function buildRouteTable(
   manifest: Manifest,
   plugins: Plugin[],
+  options: RouteOptions,
 ): RouteTable {
-  const table: RouteTable = {
-    routes: [],
-    exact: new Map(),
-    patterns: [],
-    middlewares: [],
-  };
-  for (const [key, mod] of Object.entries(manifest.routes)) {
-    const file = stripExtension(key.replace(/^\.\/routes\//, ""));
-    const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
-    const name = file.slice(file.lastIndexOf("/") + 1);
+  const layouts: Layout[] = [];
+  const middlewares: MiddlewareEntry[] = [];
+  const pages: (Page & { base: string; config: Module })[] = [];
+  let app: unknown;
+  let notFound: Entry | undefined;
+  let error: Entry | undefined;
+  for (const entry of entries(manifest, plugins)) {
+    const { path, file, mod } = entry;
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    const root = !path.includes("/");
+    const config = (mod.config ?? {}) as Module;
     if (name === "_middleware") {
-      table.middlewares.push(middleware(dir, mod.handler));
-    } else if (dir === "" && name === "_app") {
-      table.app = route("/", mod).component as ComponentType<AppProps>;
-    } else if (dir === "" && name === "_404") {
-      table.notFound = route("/", mod);
-    } else if (dir === "" && name === "_500") {
-      table.error = route("/", mod);
-    } else if (!name.startsWith("_")) {
-      table.routes.push(route(routePattern(file), mod));
+      const handlers = [mod.handler].flat().filter((h) =>
+        typeof h === "function"
+      ) as MiddlewareHandler[];
+      middlewares.push({ base: baseRoute(path), handlers });
+    } else if (name === "_layout") {
+      checkRouteModule(file, mod, "layout");
+      layouts.push({
+        base: baseRoute(path),
+        component: mod.default,
+        skipApp: config.skipAppWrapper === true,
+        skipInherited: config.skipInheritedLayouts === true,
+      });
+    } else if (root && name === "_app") {
+      checkRouteModule(file, mod, "app");
+      app = mod.default;
+    } else if (root && name === "_404") {
+      checkRouteModule(file, mod, "page");
+      notFound = entry;
+    } else if (root && name === "_500") {
+      checkRouteModule(file, mod, "page");
+      error = entry;
+    } else if (!(root && name.startsWith("_"))) {
+      checkRouteModule(file, mod, "page");
+      const override = config.routeOverride;
+      pages.push({
+        file,
+        pattern: withRouterOptions(
+          typeof override === "string" ? override : routePattern(path),
+          options.basePath,
+          options.trailingSlash,
+        ),
+        component: mod.default,
+        wrappers: [],
+        csp: config.csp === true,
+        handler: handlerOf(mod),
+        base: baseRoute(path),
+        config,
+      });
     }
   }
-  for (const plugin of plugins) {
-    for (const r of plugin.routes ?? []) {
-      table.routes.push(route(r.path, { ...r, default: r.component }));
-    }
-    for (const m of plugin.middlewares ?? []) {
-      const dir = m.path.replace(/^\/+|\/+$/g, "");
-      table.middlewares.push(middleware(dir, m.middleware.handler));
-    }
-  }
-  table.routes.sort((a, b) => compareRoutePatterns(a.pattern, b.pattern));
-  for (const r of table.routes) {
-    if (isExactPattern(r.pattern)) {
-      if (!table.exact.has(r.pattern)) table.exact.set(r.pattern, r);
-    } else table.patterns.push(r);
-  }
-  // Outer directories run first; sort() is stable, so plugins follow files.
-  table.middlewares.sort((a, b) => a.depth - b.depth);
-  return table;
-}
+  const depth = (base: string) => base === "/" ? 0 : base.split("/").length;
+  // Outer directories first; sort() is stable, so plugins follow files.
+  layouts.sort((a, b) => depth(a.base) - depth(b.base));
+  middlewares.sort((a, b) => depth(a.base) - depth(b.base));
+  const middlewaresFor = (base: string) =>
+    middlewares.filter((m) => appliesTo(m.base, base)).flatMap((m) =>
+      m.handlers
+    );
 
-/** True for a pattern that matches one path only, itself. */
-function isExactPattern(pattern: string): boolean {
-  return !/[:*?+(){}\\]/.test(pattern);
-}
+  const special = (entry: Entry | undefined, name: string): Page => {
+    const config = (entry?.mod.config ?? {}) as Module;
+    return {
+      file: entry?.file ?? `routes/${name}`,
+      pattern: withRouterOptions("/", options.basePath, false),
+      component: entry?.mod.default,
+      wrappers: wrappersOf("/", config, layouts, app),
+      csp: config.csp === true,
+      handler: entry ? handlerOf(entry.mod) : undefined,
+    };
+  };
 
-/** Methods a route answers, for the 405 `Allow` header. */
-export function allowedMethods(route: Route): string[] {
-  const methods = typeof route.handler === "object"
-    ? Object.keys(route.handler)
-    : [];
-  if (route.component && !methods.includes("GET")) methods.push("GET");
-  if (methods.includes("GET") && !methods.includes("HEAD")) {
-    methods.push("HEAD");
+  const routes: Route[] = pages.map(({ base, config, ...page }) => {
+    const route: Route = {
+      ...page,
+      wrappers: wrappersOf(base, config, layouts, app),
+      matcher: isExactPattern(page.pattern)
+        ? null
+        : new URLPattern({ pathname: page.pattern }),
+      middlewares: middlewaresFor(base),
+      allow: "",
+    };
+    route.allow = allowOf(route);
+    return route;
+  });
+  routes.sort((a, b) => compareRoutePatterns(a.pattern, b.pattern));
+  const exact = new Map<string, Route>();
+  const patterns: Route[] = [];
+  for (const r of routes) {
+    if (!r.matcher) {
+      const key = encodePathname(r.pattern);
+      if (!exact.has(key)) exact.set(key, r);
+    } else patterns.push(r);
   }
-  return methods;
+  const staticCache = new Map<string, MiddlewareHandler[]>();
+  return {
+    exact,
+    patterns,
+    notFound: special(notFound, "_404"),
+    error: special(error, "_500"),
+    rootMiddlewares: middlewaresFor("/"),
+    staticMiddlewares(path) {
+      const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+      let found = staticCache.get(dir);
+      if (!found) staticCache.set(dir, found = middlewaresFor(dir));
+      return found;
+    },
+  };
 }

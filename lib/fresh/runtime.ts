@@ -1,25 +1,22 @@
-import type { ComponentChildren } from "preact";
-import { internal } from "./internal.ts";
+/**
+ * The browser-safe half of the Fresh 1.x API, as `$fresh/runtime.ts`:
+ * usable in routes, components and islands.
+ */
+export { asset, assetSrcSet } from "./asset.ts";
+export { Head, type HeadProps } from "./head.ts";
+export { Partial, type PartialProps } from "./partial.ts";
+export {
+  type ContentSecurityPolicy,
+  type ContentSecurityPolicyDirectives,
+  nonce,
+  NONE,
+  SELF,
+  STRICT_DYNAMIC,
+  UNSAFE_EVAL,
+  UNSAFE_HASHES,
+  UNSAFE_INLINE,
+  useCSP,
+} from "./csp.ts";
 
 /** True in the browser, false while rendering on the server. */
 export const IS_BROWSER = typeof document !== "undefined";
-
-/** Moves its children into the page's `<head>` (server render only). */
-export function Head(props: { children?: ComponentChildren }): null {
-  internal.head?.push(props.children);
-  return null;
-}
-
-/**
- * Adds the build id to a same-origin absolute path, so the file can be cached
- * for a year and still change with the next deploy.
- */
-export function asset(path: string): string {
-  if (!path.startsWith("/") || path.startsWith("//") || !internal.buildId) {
-    return path;
-  }
-  const url = new URL(path, "http://localhost");
-  if (url.searchParams.has("__frsh_c")) return path;
-  url.searchParams.set("__frsh_c", internal.buildId);
-  return url.pathname + url.search + url.hash;
-}

@@ -1,14 +1,16 @@
 /**
- * The server half of the Fresh 1.x API that this app uses: `start`,
- * `createHandler`, `defineConfig` and the types of routes and plugins.
+ * The server half of the Fresh 1.x API, as `$fresh/server.ts`: `start`,
+ * `createHandler`, the `define*` helpers and the types of routes, layouts,
+ * middlewares and plugins.
  */
-import type { FreshConfig } from "./types.ts";
-
-export { createHandler, type ServeHandler } from "./handler.ts";
-export { runShutdownHooks, start } from "./start.ts";
+export { createHandler } from "./handler.ts";
+export { runShutdownHooks, sharedConnectionBuffer, start } from "./start.ts";
+export {
+  defineApp,
+  defineConfig,
+  defineLayout,
+  defineRoute,
+} from "./defines.ts";
+export { RenderContext } from "./render_context.ts";
+export { Status } from "./status.ts";
 export type * from "./types.ts";
-
-/** Returns `config` as is; exists for type checking in `fresh.config.ts`. */
-export function defineConfig(config: FreshConfig): FreshConfig {
-  return config;
-}

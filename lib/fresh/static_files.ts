@@ -63,11 +63,20 @@ export async function serveStaticFile(
   file: string,
   buildId: string,
 ): Promise<Response> {
-  const bytes = await Deno.readFile(file);
+  return serveBytes(req, await Deno.readFile(file), contentType(file), buildId);
+}
+
+/** Answers with `bytes` as {@link serveStaticFile} answers with a file. */
+export async function serveBytes(
+  req: Request,
+  bytes: Uint8Array<ArrayBuffer>,
+  type: string,
+  buildId: string,
+): Promise<Response> {
   const etag = await etagOf(bytes);
   const url = new URL(req.url);
   const headers = new Headers({
-    "content-type": contentType(file),
+    "content-type": type,
     etag,
     vary: "If-None-Match",
     "cache-control": url.searchParams.get("__frsh_c") === buildId

@@ -39,10 +39,12 @@ Deno.test("dev.ts build writes the manifest and the island bundles, and start() 
       await Deno.readTextFile(join(dir, "_fresh", "meta.json")),
     );
     await t.step(
-      "the build lists both islands under a content-derived id",
+      "the build lists the runtime, client navigation and both islands under a content-derived id",
       () => {
         assert.match(meta.buildId, /^[0-9a-f]{16}$/);
         assert.deepEqual(Object.keys(meta.entries), [
+          "$runtime",
+          "$nav",
           "./islands/Counter.tsx",
           "./islands/Greeting.tsx",
         ]);

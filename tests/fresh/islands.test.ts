@@ -1,22 +1,23 @@
 import assert from "node:assert/strict";
 import { signal } from "@preact/signals";
 import { h } from "preact";
-import {
-  encodeProps,
-  type Island,
-  renderPage,
-} from "../../lib/fresh/render.ts";
+import { serializeProps } from "../../lib/fresh/serialize.ts";
 import { request } from "./fixture.ts";
 
-/** The island data and imports of a page's one module script. */
+/** The island data (JSON) and the imports of a page's module script. */
 function islandScript(html: string) {
   const scripts = html.match(/<script[^>]*>[\s\S]*?<\/script>/g) ?? [];
-  assert.equal(scripts.length, 1, "one script");
-  const js = scripts[0];
+  assert.equal(scripts.length, 2, "the props and one module script");
+  const [json, js] = scripts;
+  assert.match(json, /^<script id="__FRSH_STATE" type="application\/json">/);
   assert.match(js, /^<script type="module">/);
   const imports = [...js.matchAll(/from"([^"]+)"/g)].map((m) => m[1]);
-  const data = js.match(/boot\(\{[^}]*\},("(?:[^"\\]|\\.)*")/)![1];
-  return { js, imports, islands: JSON.parse(JSON.parse(data)) };
+  const data = JSON.parse(json.replace(/^<script[^>]*>|<\/script>$/g, ""));
+  const islands = data.i.map((
+    [module, name]: [number, string],
+    id: number,
+  ) => [module, name, data.p[id]]);
+  return { js, json, imports, islands };
 }
 
 Deno.test("an island renders on the server and carries its props, signals included", async () => {
@@ -27,7 +28,7 @@ Deno.test("an island renders on the server and carries its props, signals includ
   );
   const { islands, imports } = islandScript(html);
   assert.deepEqual(islands, [
-    [0, "default", { count: { __frsh_s: 0 }, label: "Add one" }],
+    [0, "default", { count: { __f: "s", v: 0 }, label: "Add one" }],
   ]);
   assert.equal(imports.length, 2, "the runtime and the one island used");
   assert.match(imports[0], /^\/_frsh\/js\/[\w-]+\/lib\/fresh\/client\.js$/);
@@ -36,12 +37,12 @@ Deno.test("an island renders on the server and carries its props, signals includ
 
 Deno.test("a named export is an island too, and its props cannot close the script", async () => {
   const html = await (await request("/greet")).text();
-  const { js, islands, imports } = islandScript(html);
+  const { json, islands, imports } = islandScript(html);
   assert.deepEqual(islands, [
     [1, "Greeting", { name: "Ada", tags: ["a", "</script>"] }],
   ]);
   assert.match(imports[1], /\/islands\/Greeting\.js$/);
-  assert.equal(js.indexOf("</script"), js.length - "</script>".length);
+  assert.equal(json.indexOf("</script"), json.length - "</script>".length);
 });
 
 Deno.test("a page with no island ships no script", async () => {
@@ -107,45 +108,25 @@ Deno.test("island bundles are served under the build id and cached for a year", 
 });
 
 Deno.test("island props that cannot cross to the browser are refused by name", () => {
-  assert.deepEqual(encodeProps({ a: [signal(1)], b: null }), {
-    a: [{ __frsh_s: 1 }],
-    b: null,
-  });
-  assert.throws(() => encodeProps({ onClick: () => {} }), /props\.onClick/);
-  assert.throws(
-    () => encodeProps({ children: h("b", null) }),
-    /props\.children/,
-  );
-});
-
-Deno.test("an island inside an island hydrates with its parent, not on its own", () => {
-  const Inner = (props: { n: number }) => h("i", null, props.n);
-  const Outer = () => h("b", null, h(Inner, { n: 2 }));
-  const island = (module: number, component: unknown): [unknown, Island] => [
-    component,
-    {
-      module,
-      exportName: "default",
-      component: component as Island["component"],
-    },
-  ];
-  const islands = new Map([island(0, Outer), island(1, Inner)]);
-  const page = () => h("main", null, h(Outer, null), h(Inner, { n: 3 }));
-  const props = {
-    url: new URL("http://x/"),
-    params: {},
-    route: "/",
-    data: undefined,
-    state: {},
-  };
-  const out = renderPage(page, props, undefined, islands);
+  const shared = signal(1);
   assert.equal(
-    out.html,
-    '<main><frsh-island data-id="0" style="display:contents"><b><i>2</i></b></frsh-island>' +
-      '<frsh-island data-id="1" style="display:contents"><i>3</i></frsh-island></main>',
+    serializeProps([{ path: "A", value: { a: [shared], b: null } }, {
+      path: "B",
+      value: { s: shared },
+    }]),
+    '[{"a":[{"__f":"s","i":0,"v":1}],"b":null},{"s":{"__f":"r","i":0}}]',
   );
-  assert.deepEqual(out.islands.map((u) => [u.island.module, u.props]), [
-    [0, {}],
-    [1, { n: 3 }],
-  ]);
+  assert.throws(
+    () => serializeProps([{ path: "props", value: { onClick: () => {} } }]),
+    /props\.onClick cannot cross to the browser \(a function\)/,
+  );
+  assert.throws(
+    () =>
+      serializeProps([{ path: "props", value: { x: { y: h("b", null) } } }]),
+    /props\.x\.y cannot cross/,
+  );
+  assert.throws(
+    () => serializeProps([{ path: "props", value: { m: new Map() } }]),
+    /props\.m cannot cross to the browser \(a Map object\)/,
+  );
 });

@@ -56,3 +56,54 @@ Deno.test("the manifest imports statically and names no file system path", async
   assert.match(source, /baseUrl: import\.meta\.url,/);
   assert.doesNotMatch(source, new RegExp(appDir));
 });
+
+Deno.test("every Fresh 1.7 fixture app's fresh.gen.ts is what the generator writes", async (t) => {
+  const root = new URL("../fixtures/fresh17/", import.meta.url);
+  for await (const entry of Deno.readDir(root)) {
+    if (!entry.isDirectory) continue;
+    await t.step(entry.name, async () => {
+      const dir = new URL(`${entry.name}/`, root);
+      const files = await collectAppFiles(fileURLToPath(dir));
+      const committed = await Deno.readTextFile(new URL("fresh.gen.ts", dir));
+      assert.equal(manifestSource(files), committed);
+    });
+  }
+});
+
+Deno.test("islands in (_islands) route folders are islands, other (_…) folders no routes, and test files neither", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const files = [
+      "routes/index.tsx",
+      "routes/shop/(_islands)/Cart.tsx",
+      "routes/shop/(_components)/Price.tsx",
+      "routes/shop/index.tsx",
+      "routes/shop/index_test.ts",
+      "routes/shop/cart.test.tsx",
+      "islands/forms/Field.tsx",
+      "islands/types.d.ts",
+    ];
+    for (const file of files) {
+      await Deno.mkdir(`${dir}/${file.slice(0, file.lastIndexOf("/"))}`, {
+        recursive: true,
+      });
+      await Deno.writeTextFile(`${dir}/${file}`, "");
+    }
+    await t.step("by default", async () => {
+      assert.deepEqual(await collectAppFiles(dir), {
+        routes: ["./routes/index.tsx", "./routes/shop/index.tsx"],
+        islands: [
+          "./islands/forms/Field.tsx",
+          "./routes/shop/(_islands)/Cart.tsx",
+        ],
+      });
+    });
+    await t.step("with router.ignoreFilePattern", async () => {
+      const found = await collectAppFiles(dir, /forms\//);
+      assert.deepEqual(found.islands, ["./routes/shop/(_islands)/Cart.tsx"]);
+      assert.ok(found.routes.includes("./routes/shop/index_test.ts"));
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import {
+  appliesTo,
+  baseRoute,
   compareRoutePatterns,
-  middlewarePattern,
+  encodePathname,
   routePattern,
   stripExtension,
+  withRouterOptions,
 } from "../../lib/fresh/route_paths.ts";
 
 Deno.test("file names map to URL patterns as in Fresh", async (t) => {
@@ -63,16 +66,32 @@ Deno.test("routes sort static before dynamic before catch-all", () => {
   ]);
 });
 
-Deno.test("a middleware applies to its directory and everything below", () => {
-  const test = (dir: string, path: string) =>
-    new URLPattern({ pathname: middlewarePattern(dir) }).test({
-      pathname: path,
-    });
-  assert.ok(test("", "/"));
-  assert.ok(test("", "/any/thing"));
-  assert.ok(test("api", "/api"));
-  assert.ok(test("api", "/api/items"));
-  assert.ok(!test("api", "/apix"));
-  assert.ok(!test("api", "/"));
-  assert.ok(test("(admin)/settings", "/settings/x"));
+Deno.test("layouts and middlewares apply to the files of their directory and below", async (t) => {
+  await t.step("a file's directory, as Fresh names it", () => {
+    assert.equal(baseRoute("index"), "/");
+    assert.equal(baseRoute("_layout"), "/");
+    assert.equal(baseRoute("blog/index"), "/blog");
+    assert.equal(baseRoute("blog/[slug]"), "/blog/[slug]");
+    assert.equal(baseRoute("(admin)/_middleware"), "/(admin)");
+  });
+  await t.step("by directory, groups included", () => {
+    assert.ok(appliesTo("/", "/anything"));
+    assert.ok(appliesTo("/api", "/api"));
+    assert.ok(appliesTo("/api", "/api/items"));
+    assert.ok(!appliesTo("/api", "/apix"));
+    assert.ok(appliesTo("/(admin)", "/(admin)/settings"));
+    assert.ok(!appliesTo("/(admin)", "/settings"));
+  });
+});
+
+Deno.test("router options shape the patterns", () => {
+  assert.equal(withRouterOptions("/", "", false), "/");
+  assert.equal(withRouterOptions("/", "/docs", false), "/docs");
+  assert.equal(withRouterOptions("/a", "/docs", false), "/docs/a");
+  assert.equal(withRouterOptions("/a", "", true), "/a/");
+  assert.equal(withRouterOptions("/", "/docs", true), "/docs/");
+  assert.equal(
+    encodePathname("/株式会社"),
+    "/%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE",
+  );
 });

@@ -6,6 +6,9 @@ import {
   virtual,
 } from "@twind/core";
 import type { Plugin } from "../types.ts";
+import { fromV016, isV016Config, type Options } from "./twind_v016.ts";
+
+export type { Options };
 
 const CLASS_ATTRIBUTE = /\sclass="([^"]*)"/g;
 // Minified code is not parsed (nested template literals defeat a simple
@@ -33,12 +36,16 @@ export function classesInCode(code: string): string[] {
 
 /**
  * Puts into each page's head a `<style>` with the CSS of the classes the
- * page uses, plus those its islands may add in the browser.
+ * page uses, plus those its islands may add in the browser. Takes a twind v1
+ * configuration (with `presets`), or a twind v0.16 one (carried over onto
+ * the Tailwind preset; an option without an equivalent is refused).
  */
 export default function twindPlugin<Theme extends BaseTheme>(
-  config: TwindConfig<Theme> & { selfURL?: string },
+  config: (TwindConfig<Theme> & { selfURL?: string }) | Options,
 ): Plugin {
-  const tw = twind(config, virtual());
+  const tw = isV016Config(config)
+    ? twind(fromV016(config as Options), virtual())
+    : twind(config as TwindConfig<Theme>, virtual());
   let islandCode = "";
   let islandClasses: string[] = [];
   // Pages repeat the same few class sets: generate each set's CSS once.
