@@ -5,14 +5,23 @@
 import * as $0 from "./routes/_404.tsx";
 import * as $1 from "./routes/_app.tsx";
 import * as $2 from "./routes/_middleware.ts";
-import * as $3 from "./routes/get-status.ts";
-import * as $4 from "./routes/healthz.ts";
-import * as $5 from "./routes/index.tsx";
-import * as $6 from "./routes/metrics.ts";
-import * as $7 from "./routes/openapi.json.ts";
-import * as $8 from "./routes/poll-status.ts";
-import * as $9 from "./routes/update-status.ts";
-import * as $10 from "./islands/StatusLive.tsx";
+import * as $3 from "./routes/badge.svg.ts";
+import * as $4 from "./routes/get-status.ts";
+import * as $5 from "./routes/healthz.ts";
+import * as $6 from "./routes/index.tsx";
+import * as $7 from "./routes/metrics.ts";
+import * as $8 from "./routes/openapi.json.ts";
+import * as $9 from "./routes/poll-status.ts";
+import * as $10 from "./routes/poll-tasks.ts";
+import * as $11 from "./routes/tasks/[id]/badge.svg.ts";
+import * as $12 from "./routes/tasks/[id]/get-status.ts";
+import * as $13 from "./routes/tasks/[id]/index.tsx";
+import * as $14 from "./routes/tasks/[id]/poll-status.ts";
+import * as $15 from "./routes/tasks/[id]/update-status.ts";
+import * as $16 from "./routes/tasks/index.tsx";
+import * as $17 from "./routes/update-status.ts";
+import * as $18 from "./islands/StatusLive.tsx";
+import * as $19 from "./islands/TaskBoard.tsx";
 
 import type { Manifest } from "$fresh/server.ts";
 
@@ -21,16 +30,25 @@ const manifest = {
     "./routes/_404.tsx": $0,
     "./routes/_app.tsx": $1,
     "./routes/_middleware.ts": $2,
-    "./routes/get-status.ts": $3,
-    "./routes/healthz.ts": $4,
-    "./routes/index.tsx": $5,
-    "./routes/metrics.ts": $6,
-    "./routes/openapi.json.ts": $7,
-    "./routes/poll-status.ts": $8,
-    "./routes/update-status.ts": $9,
+    "./routes/badge.svg.ts": $3,
+    "./routes/get-status.ts": $4,
+    "./routes/healthz.ts": $5,
+    "./routes/index.tsx": $6,
+    "./routes/metrics.ts": $7,
+    "./routes/openapi.json.ts": $8,
+    "./routes/poll-status.ts": $9,
+    "./routes/poll-tasks.ts": $10,
+    "./routes/tasks/[id]/badge.svg.ts": $11,
+    "./routes/tasks/[id]/get-status.ts": $12,
+    "./routes/tasks/[id]/index.tsx": $13,
+    "./routes/tasks/[id]/poll-status.ts": $14,
+    "./routes/tasks/[id]/update-status.ts": $15,
+    "./routes/tasks/index.tsx": $16,
+    "./routes/update-status.ts": $17,
   },
   islands: {
-    "./islands/StatusLive.tsx": $10,
+    "./islands/StatusLive.tsx": $18,
+    "./islands/TaskBoard.tsx": $19,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;

@@ -1,3 +1,8 @@
+import { DEFAULT_STORE_TIMEOUT_MS } from "../stores/store_deadline.ts";
+import { DEFAULT_TIMEOUTS } from "../fresh/http1_server.ts";
+import type { StoredIdentity } from "../domain/task_identity.ts";
+import { defaultTaskIdentity, maxTasks } from "./task_config.ts";
+
 /** Which store keeps the status. */
 export type StoreKind = "memory" | "kv" | "redis";
 
@@ -7,14 +12,31 @@ export interface AppConfig {
   pollTimeoutMs: number;
   /** Held polls at most; past it polls answer 503. */
   maxWaiters: number;
-  /** When set, updates need `Authorization: Bearer <token>`. */
+  /**
+   * When set, updates need `Authorization: Bearer <token>`; when not, they
+   * are accepted only from this machine (loopback).
+   */
   adminToken: string | undefined;
+  /** The CSP `frame-ancestors` sources: who may frame the pages. */
+  frameAncestors: string;
   store: StoreKind;
   /** Embedded Deno KV file; undefined on Deno Deploy (the deployment's database). */
   kvPath: string | undefined;
   redisUrl: string;
+  /** A store call not answered within this answers 503 (`STORE_TIMEOUT_MS`). */
+  storeTimeoutMs: number;
   /** Share the port with other processes (set by `deno task start:cluster`). */
   reusePort: boolean;
+  /**
+   * Connection deadlines in ms: HEADER_TIMEOUT_MS (a request head),
+   * BODY_TIMEOUT_MS (a request body; a response the client does not take),
+   * IDLE_TIMEOUT_MS (a keep-alive connection between requests).
+   */
+  connectionTimeouts: { headerMs: number; bodyMs: number; idleMs: number };
+  /** The `default` task's name, description and link (TASK_NAME, TASK_DESCRIPTION, TASK_URL). */
+  defaultTask: StoredIdentity;
+  /** Stored tasks besides `default` at most (MAX_TASKS); storing one more answers 507. */
+  maxTasks: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -28,6 +50,10 @@ export const MAX_WAITERS_CEILING = 100_000;
 export const POLL_TIMEOUT_CEILING_MS = 25_000;
 export const DEFAULT_KV_PATH = ".data/status.kv";
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+/** Longest STORE_TIMEOUT_MS: past a minute, a client has long given up. */
+export const STORE_TIMEOUT_CEILING_MS = 60_000;
+/** Longest connection deadline: ten minutes. */
+export const CONNECTION_TIMEOUT_CEILING_MS = 600_000;
 
 /**
  * The default for MAX_WAITERS: every held poll is an open socket, so stay
@@ -73,6 +99,70 @@ function integer(
   return Number(raw);
 }
 
+function adminToken(
+  raw: string | undefined,
+  onDeploy: boolean,
+): string | undefined {
+  if (raw === undefined) {
+    if (!onDeploy) return undefined;
+    // Nothing reaches a deployment from loopback: no token, no updates.
+    throw new ConfigError(
+      "ADMIN_TOKEN must be set on Deno Deploy: without it nobody could update the status",
+    );
+  }
+  if (raw === "") {
+    throw new ConfigError(
+      "ADMIN_TOKEN is empty: set a token, or unset it to accept updates from this machine only",
+    );
+  }
+  // HTTP drops spaces around a header value: such a token could never match.
+  if (/^\s|\s$|\p{Cc}/u.test(raw)) {
+    throw new ConfigError(
+      "ADMIN_TOKEN must not start or end with a space or contain control characters",
+    );
+  }
+  return raw;
+}
+
+/** One CSP source a FRAME_ANCESTORS list may hold ('none' only alone). */
+const FRAME_SOURCE =
+  /^(?:'self'|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*|(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(?:\d{1,5}|\*))?)$/i;
+
+function frameAncestors(raw: string | undefined): string {
+  const sources = (raw ?? "").trim().split(/\s+/).filter((s) => s !== "");
+  if (sources.length === 0) return "'none'";
+  if (sources.length === 1 && sources[0] === "'none'") return "'none'";
+  if (!sources.every((source) => FRAME_SOURCE.test(source))) {
+    throw new ConfigError(
+      `FRAME_ANCESTORS must be 'none', 'self' or origins separated by spaces (e.g. 'self' https://dash.example.com), got ${
+        JSON.stringify(raw)
+      }`,
+    );
+  }
+  return sources.join(" ");
+}
+
+/** The start-up line that says who may update. */
+export function updateAccessLine(config: AppConfig): string {
+  return config.adminToken === undefined
+    ? "updates: loopback only (set ADMIN_TOKEN to allow others)"
+    : "updates: need the admin token";
+}
+
+function connectionTimeout(
+  env: Env,
+  name: string,
+  key: keyof typeof DEFAULT_TIMEOUTS,
+): number {
+  return integer(
+    env,
+    name,
+    DEFAULT_TIMEOUTS[key],
+    100,
+    CONNECTION_TIMEOUT_CEILING_MS,
+  );
+}
+
 /** Reads the configuration from the environment; throws {@link ConfigError} on a bad value. */
 export function parseConfig(
   env: Env,
@@ -87,7 +177,7 @@ export function parseConfig(
       }`,
     );
   }
-  const token = env("ADMIN_TOKEN");
+  const token = adminToken(env("ADMIN_TOKEN"), onDeploy);
   return {
     pollTimeoutMs: integer(
       env,
@@ -103,10 +193,25 @@ export function parseConfig(
       0,
       10_000_000,
     ),
-    adminToken: token === "" ? undefined : token,
+    adminToken: token,
+    frameAncestors: frameAncestors(env("FRAME_ANCESTORS")),
     store,
     kvPath: onDeploy ? undefined : (env("KV_PATH") || DEFAULT_KV_PATH),
     redisUrl: env("REDIS_URL") || DEFAULT_REDIS_URL,
+    storeTimeoutMs: integer(
+      env,
+      "STORE_TIMEOUT_MS",
+      DEFAULT_STORE_TIMEOUT_MS,
+      100,
+      STORE_TIMEOUT_CEILING_MS,
+    ),
     reusePort: env("REUSE_PORT") === "1",
+    connectionTimeouts: {
+      headerMs: connectionTimeout(env, "HEADER_TIMEOUT_MS", "headerMs"),
+      bodyMs: connectionTimeout(env, "BODY_TIMEOUT_MS", "bodyMs"),
+      idleMs: connectionTimeout(env, "IDLE_TIMEOUT_MS", "idleMs"),
+    },
+    defaultTask: defaultTaskIdentity(env),
+    maxTasks: maxTasks(env),
   };
 }

@@ -44,19 +44,30 @@ export class Metrics {
 
   /** The Prometheus text exposition of these counters and the live gauges. */
   render(
-    gauges: { version: number; waiters: number; storeUp: boolean },
+    gauges: {
+      version: number;
+      waiters: number;
+      storeUp: boolean;
+      /** Tasks whose state this process keeps for polls (the `default` task's among them). */
+      watchedTasks?: number;
+    },
   ): string {
     const lines = [
-      "# HELP status_version Current version of the task status.",
+      "# HELP status_version Current version of the default task's status.",
       "# TYPE status_version gauge",
       `status_version ${gauges.version}`,
-      "# HELP status_waiters Polls held now.",
+      "# HELP status_waiters Polls held now, of every task.",
       "# TYPE status_waiters gauge",
       `status_waiters ${gauges.waiters}`,
+      ...(gauges.watchedTasks === undefined ? [] : [
+        "# HELP status_watched_tasks Tasks whose state this process keeps for held polls.",
+        "# TYPE status_watched_tasks gauge",
+        `status_watched_tasks ${gauges.watchedTasks}`,
+      ]),
       "# HELP status_store_up 1 when the store can take updates.",
       "# TYPE status_store_up gauge",
       `status_store_up ${gauges.storeUp ? 1 : 0}`,
-      "# HELP status_updates_total Updates that changed the status.",
+      "# HELP status_updates_total Updates that changed a status.",
       "# TYPE status_updates_total counter",
       `status_updates_total ${this.updatesTotal}`,
       "# HELP status_poll_answers_total Poll answers by outcome.",

@@ -35,16 +35,18 @@ export async function openStatusService(
 async function openStore(config: AppConfig): Promise<StatusStore> {
   switch (config.store) {
     case "memory":
-      return new MemoryStore();
+      return new MemoryStore({ maxTasks: config.maxTasks });
     case "kv":
       return await openKvStore(config.kvPath, {
         timeoutMs: config.storeTimeoutMs,
+        maxTasks: config.maxTasks,
       });
     case "redis": {
       // Loaded only here: the other stores do not need the Redis client.
       const { openRedisStore } = await import("../stores/redis/redis_store.ts");
       return await openRedisStore(config.redisUrl, {
         timeoutMs: config.storeTimeoutMs,
+        maxTasks: config.maxTasks,
       });
     }
   }
@@ -54,9 +56,9 @@ async function openStore(config: AppConfig): Promise<StatusStore> {
 export async function shutdownStatusService(
   service: StatusService,
 ): Promise<void> {
-  const released = service.store.hub.release();
-  if (released.pending > 0) {
-    console.log(`answered ${released.pending} held polls before stopping`);
+  const pending = service.store.hubs.releaseAll();
+  if (pending > 0) {
+    console.log(`answered ${pending} held polls before stopping`);
   }
   await service.store.close();
 }

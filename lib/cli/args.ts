@@ -4,6 +4,8 @@ import type { Status } from "../domain/statuses.ts";
 import { parseDuration } from "./duration.ts";
 import { DEFAULT_URL, helpText, PROGRAM } from "./help.ts";
 import { matchStatusName, statusChoices } from "./status_names.ts";
+import { parseTaskId } from "../domain/task_id.ts";
+import { parseActor } from "../domain/change_source.ts";
 
 interface Common {
   /** Server base URL. */
@@ -12,17 +14,31 @@ interface Common {
   json: boolean;
 }
 
+/** A command on one task: `--task`, the `default` task when absent. */
+interface OneTask extends Common {
+  task?: string;
+}
+
 /** A command ready to run. */
 export type Command =
-  | Common & { name: "status" }
-  | Common & {
+  | OneTask & { name: "status" }
+  | OneTask & {
     name: "set";
     status: Status;
     token?: string;
     expectVersion?: number;
+    /** Who sets it, kept in the task's history (`--actor`, else the user name). */
+    actor?: string;
   }
-  | Common & { name: "watch" }
-  | Common & { name: "wait"; until?: Status; timeoutMs?: number };
+  | OneTask & { name: "watch" }
+  | Common & {
+    name: "wait";
+    until?: Status;
+    timeoutMs?: number;
+    /** The tasks to wait for, each `--task` once (the `default` task when absent). */
+    tasks?: string[];
+  }
+  | Common & { name: "tasks" };
 
 /** The outcome of reading the command line. */
 export type ParsedCli =
@@ -34,6 +50,8 @@ export type ParsedCli =
 export interface CliEnv {
   STATUS_URL?: string;
   ADMIN_TOKEN?: string;
+  /** The user name `set` sends as its actor (USER, or USERNAME on Windows). */
+  USER?: string;
 }
 
 const OPTIONS = {
@@ -44,16 +62,19 @@ const OPTIONS = {
   "expect-version": { type: "string" },
   until: { type: "string" },
   timeout: { type: "string" },
+  task: { type: "string", multiple: true },
+  actor: { type: "string" },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
 
 const COMMON_OPTIONS: OptionName[] = ["url", "json", "help"];
 const COMMAND_OPTIONS: Record<string, OptionName[]> = {
-  status: COMMON_OPTIONS,
-  set: [...COMMON_OPTIONS, "token", "expect-version"],
-  watch: COMMON_OPTIONS,
-  wait: [...COMMON_OPTIONS, "until", "timeout"],
+  status: [...COMMON_OPTIONS, "task"],
+  set: [...COMMON_OPTIONS, "task", "token", "expect-version", "actor"],
+  watch: [...COMMON_OPTIONS, "task"],
+  wait: [...COMMON_OPTIONS, "task", "until", "timeout"],
+  tasks: COMMON_OPTIONS,
   help: COMMON_OPTIONS,
 };
 
@@ -89,6 +110,7 @@ export function parseCli(argv: string[], env: CliEnv = {}): ParsedCli {
   }
 
   const values: Partial<Record<OptionName, string | boolean>> = {};
+  const tasks: string[] = [];
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     const option = token.name as OptionName;
@@ -100,6 +122,15 @@ export function parseCli(argv: string[], env: CliEnv = {}): ParsedCli {
     if (OPTIONS[option].type === "string") {
       if (token.value === undefined) {
         return usage(`option '${token.rawName}' needs a value`);
+      }
+      if (option === "task") {
+        const id = parseTaskId(token.value);
+        if (!id.ok) return usage(`--task: ${id.error}`);
+        if (tasks.includes(id.id)) {
+          return usage(`--task ${id.id} is given twice`);
+        }
+        tasks.push(id.id);
+        continue;
       }
       values[option] = token.value;
     } else {
@@ -129,14 +160,22 @@ export function parseCli(argv: string[], env: CliEnv = {}): ParsedCli {
     );
   }
   const common = { url, json: values.json === true };
+  if (name !== "wait" && tasks.length > 1) {
+    return usage(`'${name}' takes one --task; only 'wait' takes several`);
+  }
+  const one = tasks.length === 1 ? { ...common, task: tasks[0] } : common;
 
   switch (name) {
     case "status":
     case "watch":
+    case "tasks":
       if (rest.length > 0) {
         return usage(`'${name}' takes no argument, got '${rest.join(" ")}'`);
       }
-      return { kind: "run", command: { name, ...common } };
+      return {
+        kind: "run",
+        command: name === "tasks" ? { name, ...common } : { name, ...one },
+      };
     case "set": {
       if (rest.length === 0) {
         return usage(`missing status: one of ${statusChoices()}`);
@@ -147,11 +186,20 @@ export function parseCli(argv: string[], env: CliEnv = {}): ParsedCli {
           `unknown status '${rest.join(" ")}': one of ${statusChoices()}`,
         );
       }
-      const command: Command = { name, ...common, status };
+      const command: Command = { name, ...one, status };
       const token = typeof values.token === "string"
         ? values.token
         : env.ADMIN_TOKEN;
       if (token !== undefined && token !== "") command.token = token;
+      if (typeof values.actor === "string") {
+        const actor = parseActor(values.actor);
+        if (!actor.ok) return usage(`--actor: ${actor.error}`);
+        command.actor = actor.value;
+      } else if (env.USER !== undefined && env.USER !== "") {
+        // The user name is a default: one the server would refuse is left out.
+        const actor = parseActor(env.USER);
+        if (actor.ok) command.actor = actor.value;
+      }
       if (typeof values["expect-version"] === "string") {
         const text = values["expect-version"];
         if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
@@ -168,6 +216,7 @@ export function parseCli(argv: string[], env: CliEnv = {}): ParsedCli {
         return usage(`'wait' takes no argument, got '${rest.join(" ")}'`);
       }
       const command: Command = { name: "wait", ...common };
+      if (tasks.length > 0) command.tasks = tasks;
       if (typeof values.until === "string") {
         const until = matchStatusName(values.until);
         if (until === undefined) {

@@ -6,6 +6,7 @@ import {
   StatusApiError,
 } from "../client/mod.ts";
 import type { TaskState, UpdateAnswer } from "../domain/task_state.ts";
+import type { TaskSummary } from "../domain/task_list.ts";
 import { formatDuration } from "./duration.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 
@@ -44,6 +45,13 @@ export function formatState(state: TaskState, timeZone?: string): string {
   return `${state.status} (version ${state.version}, since ${
     formatDateTime(state.updatedAt, timeZone)
   })`;
+}
+
+/** The line `tasks` prints for one task: `build  En cours  v3  2025-01-01 12:00:00  Build de nuit`. */
+export function formatTaskLine(task: TaskSummary, timeZone?: string): string {
+  return `${task.id}\t${task.status}\tv${task.version}\t${
+    formatDateTime(task.updatedAt, timeZone)
+  }\t${task.name}`;
 }
 
 /** The line `set` prints: `En cours (version 4): Statut mis à jour avec succès`. */

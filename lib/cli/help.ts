@@ -11,6 +11,9 @@ const COMMON = `Options of every command:
   --json          machine-readable JSON on stdout
   -h, --help      show this help`;
 
+const TASK =
+  `  --task ID       the task (a-z, 0-9, -; 1 to 64); the default task when absent`;
+
 const EXIT_CODES = `Exit codes:
   0    success (wait: the task reached Terminée, or the --until status)
   1    wait: the task ended in Échec (with --until a final status: the other one)
@@ -26,7 +29,7 @@ const STATUS_NAMES =
 separators are optional on the command line (en-cours, "en cours", terminee,
 ECHEC).`;
 
-const MAIN = `${PROGRAM}: read, set, watch and wait for the task's status.
+const MAIN = `${PROGRAM}: read, set, watch and wait for tasks' statuses.
 
 Usage: ${PROGRAM} <command> [options]
 
@@ -35,34 +38,40 @@ Commands:
   set STATUS      change the status
   watch           print one line per change until interrupted
   wait            block until the task ends (Terminée: 0, Échec: 1)
+  tasks           list the stored tasks
   help [COMMAND]  show the help of a command
 
 ${COMMON}
+${TASK} (status, set, watch, wait)
 
 ${STATUS_NAMES}
 
 ${EXIT_CODES}
 `;
 
-const STATUS = `Usage: ${PROGRAM} status [--url URL] [--json]
+const STATUS = `Usage: ${PROGRAM} status [--task ID] [--url URL] [--json]
 
 Prints the current state: status, version, and when it last changed
-(local time). With --json, the server's JSON state.
+(local time). With --json, the server's JSON state (with the task's name).
 
 ${COMMON}
+${TASK}
 
 Exit codes: 0 success, 2 usage, 5 server unreachable or error.
 `;
 
 const SET =
-  `Usage: ${PROGRAM} set STATUS [--expect-version N] [--token TOKEN] [--url URL] [--json]
+  `Usage: ${PROGRAM} set STATUS [--task ID] [--expect-version N] [--token TOKEN] [--actor NAME] [--url URL] [--json]
 
 Sets the status and prints the result. Setting the status the task already
-has succeeds and changes nothing.
+has succeeds and changes nothing. The change is kept in the task's history
+as made from the command line, by your user name (env USER).
 
 Options:
   --expect-version N  change only if the current version is N (compare-and-set)
   --token TOKEN       admin token (env ADMIN_TOKEN)
+  --actor NAME        who makes the change (1 to 64 characters; default env USER)
+${TASK}
 ${COMMON.split("\n").slice(1).join("\n")}
 
 ${STATUS_NAMES}
@@ -72,7 +81,7 @@ Exit codes: 0 success, 2 usage (unknown status: the four are listed),
 5 server unreachable or error.
 `;
 
-const WATCH = `Usage: ${PROGRAM} watch [--url URL] [--json]
+const WATCH = `Usage: ${PROGRAM} watch [--task ID] [--url URL] [--json]
 
 Prints the current state, then one line per change as it happens, in order:
   HH:MM:SS vVERSION FROM → TO
@@ -82,22 +91,26 @@ connections are retried with backoff; each retry is reported on stderr.
 With --json, one JSON event per line (snapshot, change, truncated, reset).
 
 ${COMMON}
+${TASK}
 
 Exit codes: 130 on SIGINT (Ctrl-C), 143 on SIGTERM, 2 usage,
 5 server unreachable at start or error.
 `;
 
 const WAIT =
-  `Usage: ${PROGRAM} wait [--until STATUS] [--timeout DURATION] [--url URL] [--json]
+  `Usage: ${PROGRAM} wait [--task ID]... [--until STATUS] [--timeout DURATION] [--url URL] [--json]
 
 Blocks until the task reaches a final status, then prints it: exit 0 for
 Terminée, 1 for Échec. Returns at once when it is final already. Every change
 counts, even one that another change followed within a millisecond.
+With several --task, waits on one connection until every task is done:
+exit 0 when all reached Terminée (or --until), else 1.
 
 Options:
   --until STATUS      wait for this status instead (exit 0); if it is a final
                       status, reaching the other final status exits 1
   --timeout DURATION  give up after DURATION (90, 45s, 10m, 1h30m): exit 124
+  --task ID           a task to wait for; repeat it to wait for several (100 at most)
 ${COMMON.split("\n").slice(1).join("\n")}
 
 ${STATUS_NAMES}
@@ -106,9 +119,22 @@ Exit codes: 0 reached, 1 ended in the other final status, 2 usage,
 5 server unreachable at start or error, 124 timeout, 130 SIGINT.
 `;
 
+const TASKS = `Usage: ${PROGRAM} tasks [--url URL] [--json]
+
+Lists the stored tasks, sorted by id, one per line:
+  ID  STATUS  vVERSION  UPDATED  NAME
+With --json, one JSON object per line.
+
+${COMMON}
+
+Exit codes: 0 success, 2 usage, 5 server unreachable or error.
+`;
+
 /** The help of `command`, or the general help. */
 export function helpText(command?: string): string {
   switch (command) {
+    case "tasks":
+      return TASKS;
     case "status":
       return STATUS;
     case "set":

@@ -24,6 +24,7 @@ async function main(): Promise<never> {
   const parsed = parseCli(Deno.args, {
     STATUS_URL: Deno.env.get("STATUS_URL"),
     ADMIN_TOKEN: Deno.env.get("ADMIN_TOKEN"),
+    USER: Deno.env.get("USER") ?? Deno.env.get("USERNAME"),
   });
 
   if (parsed.kind === "help") {

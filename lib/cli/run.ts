@@ -1,9 +1,11 @@
 /** Runs a parsed command against the server; every effect goes through `CliIo`. */
 import {
   type FetchLike,
-  getStatus,
+  getTask,
+  listTasks,
   updateStatus,
   watch,
+  watchTasks,
 } from "../client/mod.ts";
 import type { TaskState } from "../domain/task_state.ts";
 import type { Command } from "./args.ts";
@@ -13,6 +15,7 @@ import {
   failure,
   formatReconnecting,
   formatState,
+  formatTaskLine,
   formatUpdate,
   formatWatchJson,
   formatWatchLine,
@@ -45,7 +48,11 @@ export async function runCommand(command: Command, io: CliIo): Promise<number> {
       case "watch":
         return await runWatch(command, io);
       case "wait":
-        return await runWait(command, io);
+        return command.tasks !== undefined && command.tasks.length > 1
+          ? await runWaitMany(command, command.tasks, io)
+          : await runWait(command, io);
+      case "tasks":
+        return await runTasks(command, io);
     }
   } catch (error) {
     if (io.stop.aborted) return stopCode(io.stop);
@@ -62,9 +69,11 @@ function stopCode(signal: AbortSignal): number {
 type Of<N extends Command["name"]> = Extract<Command, { name: N }>;
 
 async function runStatus(command: Of<"status">, io: CliIo): Promise<number> {
-  const state = await getStatus(command.url, {
+  // The server's state with what the task is (`task`), as it answers it.
+  const state = await getTask(command.url, {
     signal: io.stop,
     fetch: io.fetch,
+    task: command.task,
   });
   io.out(
     command.json ? JSON.stringify(state) : formatState(state, io.timeZone),
@@ -78,6 +87,9 @@ async function runSet(command: Of<"set">, io: CliIo): Promise<number> {
     fetch: io.fetch,
     token: command.token,
     expectedVersion: command.expectVersion,
+    task: command.task,
+    source: "cli",
+    actor: command.actor,
   });
   io.out(command.json ? JSON.stringify(answer) : formatUpdate(answer));
   return EXIT.ok;
@@ -88,7 +100,11 @@ async function runWatch(command: Of<"watch">, io: CliIo): Promise<number> {
   let connected = false;
   let lost = false;
   for await (
-    const event of watch(command.url, { signal: io.stop, fetch: io.fetch })
+    const event of watch(command.url, {
+      signal: io.stop,
+      fetch: io.fetch,
+      task: command.task,
+    })
   ) {
     switch (event.type) {
       case "connected":
@@ -131,6 +147,7 @@ async function runWait(command: Of<"wait">, io: CliIo): Promise<number> {
       const event of watch(command.url, {
         signal: stop.signal,
         fetch: io.fetch,
+        task: command.tasks?.[0],
       })
     ) {
       switch (event.type) {
@@ -177,6 +194,109 @@ async function runWait(command: Of<"wait">, io: CliIo): Promise<number> {
       `${PROGRAM}: timed out after ${
         formatDuration(command.timeoutMs ?? 0)
       } waiting for ${target}${now}`,
+    );
+    return EXIT.timeout;
+  }
+  return stopCode(io.stop);
+}
+
+async function runTasks(command: Of<"tasks">, io: CliIo): Promise<number> {
+  let after: string | undefined;
+  do {
+    const page = await listTasks(command.url, {
+      signal: io.stop,
+      fetch: io.fetch,
+      after,
+      limit: 1000,
+    });
+    for (const task of page.tasks) {
+      io.out(
+        command.json ? JSON.stringify(task) : formatTaskLine(task, io.timeZone),
+      );
+    }
+    after = page.next;
+  } while (after !== undefined);
+  return EXIT.ok;
+}
+
+/**
+ * `wait` for several tasks, on one poll: done once each has its verdict;
+ * exits 0 when every one reached its target, else 1.
+ */
+async function runWaitMany(
+  command: Of<"wait">,
+  tasks: string[],
+  io: CliIo,
+): Promise<number> {
+  const timedOut = new AbortController();
+  const stop = new AbortController();
+  const onStop = () => stop.abort();
+  io.stop.addEventListener("abort", onStop, { once: true });
+  timedOut.signal.addEventListener("abort", onStop, { once: true });
+  const timer = command.timeoutMs === undefined
+    ? undefined
+    : setTimeout(() => timedOut.abort(), command.timeoutMs);
+  if (io.stop.aborted) onStop();
+
+  const states = new Map<string, TaskState>();
+  const verdicts = new Map<string, number>();
+  let connected = false;
+  try {
+    for await (
+      const event of watchTasks(command.url, tasks, {
+        signal: stop.signal,
+        fetch: io.fetch,
+      })
+    ) {
+      if (event.type === "connected") {
+        connected = true;
+        continue;
+      }
+      if (event.type === "reconnecting") {
+        if (!connected && states.size === 0) throw event.error;
+        io.err(`${PROGRAM}: ${formatReconnecting(event)}`);
+        continue;
+      }
+      const { task, event: change } = event;
+      if (change.type === "reset") {
+        io.err(
+          `${PROGRAM}: ${task}: ${
+            formatWatchLine(change, io.now?.() ?? new Date(), io.timeZone)
+          }`,
+        );
+        continue;
+      }
+      if (change.type !== "snapshot" && change.type !== "change") continue;
+      states.set(task, change.state);
+      const verdict = waitVerdict(change.state.status, command.until);
+      if (verdict === undefined || verdicts.has(task)) continue;
+      verdicts.set(task, verdict);
+      io.out(
+        command.json
+          ? JSON.stringify({ task, ...change.state })
+          : `${task}: ${formatState(change.state, io.timeZone)}`,
+      );
+      if (verdicts.size === tasks.length) {
+        return [...verdicts.values()].every((v) => v === EXIT.ok)
+          ? EXIT.ok
+          : EXIT.failed;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    io.stop.removeEventListener("abort", onStop);
+  }
+  if (timedOut.signal.aborted && !io.stop.aborted) {
+    const waiting = tasks.filter((task) => !verdicts.has(task)).map((task) => {
+      const state = states.get(task);
+      return state ? `${task} still ${state.status}` : `${task} unknown`;
+    });
+    io.err(
+      `${PROGRAM}: timed out after ${
+        formatDuration(command.timeoutMs ?? 0)
+      } waiting for ${command.until ?? "Terminée or Échec"}; ${
+        waiting.join(", ")
+      }`,
     );
     return EXIT.timeout;
   }

@@ -1,6 +1,7 @@
 /** What {@link watch} yields: state events in version order, and connection events. */
 import type { TaskState } from "../domain/task_state.ts";
 import type { Status } from "../domain/statuses.ts";
+import type { Source } from "../domain/change_source.ts";
 
 /** The first state seen, and the state right after every `reset`. */
 export interface SnapshotEvent {
@@ -24,6 +25,10 @@ export interface ChangeEvent {
   at: string;
   /** The state right after this change. */
   state: TaskState;
+  /** Where the change came from (`page`, `cli` or `api`), when the server said. */
+  source?: Source;
+  /** Who made it, when the client that made it said. */
+  actor?: string;
 }
 
 /** Some transitions are lost: the server no longer keeps them. */

@@ -5,9 +5,12 @@ import type {
   UpdateAnswer,
 } from "../domain/task_state.ts";
 import type { Status } from "../domain/statuses.ts";
+import type { Source } from "../domain/change_source.ts";
+import type { TaskIdentity } from "../domain/task_identity.ts";
 import {
   errorMessage,
   parsePollAnswer,
+  parseTaskIdentity,
   parseTaskState,
   parseUpdateAnswer,
 } from "./answers.ts";
@@ -26,6 +29,14 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Defaults to the global `fetch`. */
   fetch?: FetchLike;
+  /** The task (1 to 64 of `a-z`, `0-9`, `-`); the `default` task when not given. */
+  task?: string;
+}
+
+/** A task's state as `getStatus` reads it: with what the task is, from servers that say. */
+export interface TaskStatus extends TaskState {
+  /** The task's id, name, and optional description and link. */
+  task?: TaskIdentity;
 }
 
 /** Options of {@link updateStatus}. */
@@ -34,6 +45,10 @@ export interface UpdateOptions extends RequestOptions {
   token?: string;
   /** Compare-and-set: the update fails with 409 unless this is the current version. */
   expectedVersion?: number;
+  /** Where the change comes from, kept in the task's history (the server says `api` when not given). */
+  source?: Source;
+  /** Who makes it (1 to 64 characters), kept in the task's history. */
+  actor?: string;
 }
 
 /** Options of {@link pollStatus}. */
@@ -70,15 +85,43 @@ export function endpoint(
   return url.href;
 }
 
-/** Reads the current state (`GET /get-status`). */
+/** The path of endpoint `name` of `task` (today's path for the `default` task when not given). */
+export function taskPath(task: string | undefined, name: string): string {
+  return task === undefined
+    ? name
+    : `tasks/${encodeURIComponent(task)}/${name}`;
+}
+
+/** Reads the current state (`GET /get-status`, `/tasks/{id}/get-status`). */
 export async function getStatus(
   baseUrl: string | URL,
   options: RequestOptions = {},
 ): Promise<TaskState> {
-  const body = await send(options, endpoint(baseUrl, "get-status"), {
-    method: "GET",
-  });
+  const body = await send(
+    options,
+    endpoint(baseUrl, taskPath(options.task, "get-status")),
+    { method: "GET" },
+  );
   return expect(body, parseTaskState, "a task state");
+}
+
+/** Reads the current state and what the task is: its name, description and link (`task`). */
+export async function getTask(
+  baseUrl: string | URL,
+  options: RequestOptions = {},
+): Promise<TaskStatus> {
+  const body = await send(
+    options,
+    endpoint(baseUrl, taskPath(options.task, "get-status")),
+    { method: "GET" },
+  );
+  const state: TaskStatus = expect(body, parseTaskState, "a task state");
+  const { value } = body;
+  const task = typeof value === "object" && value !== null && "task" in value
+    ? parseTaskIdentity(value.task)
+    : undefined;
+  if (task !== undefined) state.task = task;
+  return state;
 }
 
 /** Sets the status (`POST /update-status`); an unchanged status is a success too. */
@@ -97,11 +140,17 @@ export async function updateStatus(
   if (options.expectedVersion !== undefined) {
     payload.expected_version = options.expectedVersion;
   }
-  const body = await send(options, endpoint(baseUrl, "update-status"), {
-    method: "POST",
-    headers,
-    body: JSON.stringify(payload),
-  });
+  if (options.source !== undefined) payload.source = options.source;
+  if (options.actor !== undefined) payload.actor = options.actor;
+  const body = await send(
+    options,
+    endpoint(baseUrl, taskPath(options.task, "update-status")),
+    {
+      method: "POST",
+      headers,
+      body: JSON.stringify(payload),
+    },
+  );
   return expect(body, parseUpdateAnswer, "an update answer");
 }
 
@@ -110,7 +159,7 @@ export async function pollStatus(
   baseUrl: string | URL,
   options: PollOptions = {},
 ): Promise<PollAnswer> {
-  const url = endpoint(baseUrl, "poll-status", {
+  const url = endpoint(baseUrl, taskPath(options.task, "poll-status"), {
     last_version: options.lastVersion,
     epoch: options.lastVersion === undefined ? undefined : options.epoch,
     timeout: options.timeout,
@@ -119,12 +168,14 @@ export async function pollStatus(
   return expect(body, parsePollAnswer, "a poll answer");
 }
 
-interface Received {
+/** A response's status and its JSON body (or its text when not JSON). */
+export interface Received {
   status: number;
   value: unknown;
 }
 
-async function send(
+/** Sends a request that expects JSON; a non-2xx answer throws a {@link StatusApiError}. */
+export async function send(
   options: RequestOptions,
   url: string,
   init: RequestInit,
@@ -157,7 +208,8 @@ async function send(
   return { status: response.status, value };
 }
 
-function expect<T>(
+/** The body `parse` reads, or a {@link StatusApiError} saying it was not `what`. */
+export function expect<T>(
   received: Received,
   parse: (value: unknown) => T | undefined,
   what: string,

@@ -60,7 +60,7 @@ export function reducePoll(
     return { state, events: [], progress: false };
   }
 
-  const fresh = new Map<number, Change>();
+  const fresh = new Map<number, Change | Omit<Change, "source">>();
   for (const change of answer.changes ?? []) {
     if (change.version > known.version && change.version <= answer.version) {
       fresh.set(change.version, change);
@@ -92,14 +92,17 @@ export function reducePoll(
       epoch: state.epoch,
       updatedAt: change.at,
     };
-    events.push({
+    const event: StateEvent = {
       type: "change",
       from: cursor.status,
       to: next.status,
       version: next.version,
       at: next.updatedAt,
       state: next,
-    });
+    };
+    if ("source" in change) event.source = change.source;
+    if (change.actor !== undefined) event.actor = change.actor;
+    events.push(event);
     cursor = next;
   }
   return { state, events, progress: true };

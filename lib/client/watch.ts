@@ -31,6 +31,8 @@ export interface WatchOptions {
   initial?: TaskState;
   /** Defaults to the global `fetch`. */
   fetch?: FetchLike;
+  /** The task to watch; the `default` task when not given. */
+  task?: string;
   /** Source of jitter in [0, 1); `Math.random` by default. */
   random?: () => number;
   /** Least time between the starts of two requests unless the last one brought news. */
@@ -51,7 +53,7 @@ export interface StatusWatch extends AsyncIterable<WatchEvent> {
 }
 
 /**
- * Watches the task at `baseUrl`: yields `connected`, then a `snapshot`, then
+ * Watches the task at `baseUrl` (`options.task`, else `default`): yields `connected`, then a `snapshot`, then
  * every `change` in version order (none skipped; `truncated` where the
  * server no longer had them), `reset` + `snapshot` when the server's
  * sequence restarts, and `reconnecting` before each backoff. Ends when
@@ -189,6 +191,7 @@ class Watcher implements StatusWatch {
         timeout: how.timeout,
         fetch: how.fetch,
         signal: request.signal,
+        task: this.#options.task,
       });
     } catch (error) {
       // Some fetch implementations reject with a generic AbortError: report the cause.

@@ -1,6 +1,8 @@
 import { HISTORY_LIMIT } from "./history.ts";
 import type { Change, TaskState } from "./task_state.ts";
 import { INITIAL_STATUS, isStatus } from "./statuses.ts";
+import { DEFAULT_SOURCE, isActor, isSource } from "./change_source.ts";
+import { parseStoredIdentity, type StoredIdentity } from "./task_identity.ts";
 
 /**
  * What a store keeps of a task: the state and its kept history, as one
@@ -11,6 +13,19 @@ export interface StoredStatus {
   state: TaskState;
   /** The last changes, oldest first, contiguous, ending at `state.version`. */
   history: Change[];
+  /** The task's own name, description and link, when one was stored. */
+  identity?: StoredIdentity;
+}
+
+/**
+ * The epoch of a task that was never stored (or was deleted): the same in
+ * every process and across restarts, and never one {@link newEpoch} makes.
+ */
+export const UNSET_EPOCH = "unset";
+
+/** How a task that was never stored reads: `En attente`, version 0, {@link UNSET_EPOCH}. */
+export function unsetStatus(since: Date): StoredStatus {
+  return freshStatus(UNSET_EPOCH, since);
 }
 
 /** A fresh epoch: any string that a previous run cannot have used. */
@@ -42,7 +57,22 @@ function isVersion(value: unknown): value is number {
 function isChange(value: unknown): value is Change {
   return isRecord(value) && isVersion(value.version) &&
     isStatus(value.status) &&
-    typeof value.at === "string";
+    typeof value.at === "string" &&
+    // Changes stored before sources were kept have none: they read as "api".
+    (value.source === undefined || isSource(value.source)) &&
+    (value.actor === undefined || isActor(value.actor));
+}
+
+/** A kept change as the wire carries it (the source filled in, nothing else kept). */
+function cleanChange(change: Change): Change {
+  const clean: Change = {
+    version: change.version,
+    status: change.status,
+    at: change.at,
+    source: change.source ?? DEFAULT_SOURCE,
+  };
+  if (change.actor !== undefined) clean.actor = change.actor;
+  return clean;
 }
 
 function isTaskState(value: unknown): value is TaskState {
@@ -68,17 +98,20 @@ export function parseStoredStatus(value: unknown): StoredStatus | undefined {
   if (!history.every((change, i) => change.version === first + i)) {
     return undefined;
   }
-  return {
+  let identity: StoredIdentity | undefined;
+  if (value.identity !== undefined) {
+    identity = parseStoredIdentity(value.identity);
+    if (identity === undefined) return undefined;
+  }
+  const record: StoredStatus = {
     state: {
       status: state.status,
       version: state.version,
       epoch: state.epoch,
       updatedAt: state.updatedAt,
     },
-    history: history.map(({ version, status, at }) => ({
-      version,
-      status,
-      at,
-    })),
+    history: history.map(cleanChange),
   };
+  if (identity !== undefined) record.identity = identity;
+  return record;
 }

@@ -1,4 +1,5 @@
 import type { Status } from "./statuses.ts";
+import type { Source } from "./change_source.ts";
 
 /** The state of the task as it crosses the wire. */
 export interface TaskState {
@@ -20,6 +21,10 @@ export interface Change {
   status: Status;
   /** ISO-8601 UTC time of the change. */
   at: string;
+  /** Where it came from: the page, the command line or another API client. */
+  source: Source;
+  /** Who made it, as the client said (a user name, say); absent when not said. */
+  actor?: string;
 }
 
 /** The answer to a poll: the state, plus what the client missed or why it must resync. */

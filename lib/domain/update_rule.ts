@@ -1,5 +1,6 @@
 import type { Change, TaskState } from "./task_state.ts";
 import type { Status } from "./statuses.ts";
+import { DEFAULT_SOURCE, type Source } from "./change_source.ts";
 
 /** What an update did. */
 export type UpdateResult =
@@ -12,6 +13,10 @@ export interface UpdateRequest {
   status: Status;
   /** When given, the update only applies if this is the current version. */
   expectedVersion?: number;
+  /** Where the update comes from (default `api`), kept in the history. */
+  source?: Source;
+  /** Who sends it, kept in the history. */
+  actor?: string;
 }
 
 /** What an update request does to a state, decided without I/O. */
@@ -47,6 +52,22 @@ export function transition(
       epoch: current.epoch,
       updatedAt: at,
     },
-    change: { version, status: request.status, at },
+    change: changeOf(version, request, at),
   };
+}
+
+/** The history entry of an update that made `version` at `at`. */
+export function changeOf(
+  version: number,
+  request: UpdateRequest,
+  at: string,
+): Change {
+  const change: Change = {
+    version,
+    status: request.status,
+    at,
+    source: request.source ?? DEFAULT_SOURCE,
+  };
+  if (request.actor !== undefined) change.actor = request.actor;
+  return change;
 }

@@ -1,15 +1,74 @@
 import type { StatusService } from "../app/status_service.ts";
+import { serialize } from "../domain/serialize.ts";
+import { DEFAULT_TASK } from "../domain/task_id.ts";
+import {
+  identityOf,
+  type StoredIdentity,
+  type TaskIdentity,
+} from "../domain/task_identity.ts";
+import type { TaskState } from "../domain/task_state.ts";
 import { stateEtag, stateResponse } from "./responses.ts";
+import { storeUnavailable } from "./store_errors.ts";
 
-/** Answers `GET /get-status`, or 304 when the client's ETag is current. */
+/** The identity task `taskId` shows: its stored one, else (for `default`) the configured one, else its id. */
+export function taskIdentity(
+  service: StatusService,
+  taskId: string,
+  stored: StoredIdentity | undefined,
+): TaskIdentity {
+  return identityOf(
+    taskId,
+    stored,
+    taskId === DEFAULT_TASK ? service.config.defaultTask : undefined,
+  );
+}
+
+/** True when `If-None-Match` names `etag`. */
+export function etagMatches(request: Request, etag: string): boolean {
+  const known = request.headers.get("if-none-match");
+  return known !== null &&
+    known.split(",").some((tag) => tag.trim() === etag);
+}
+
+/**
+ * Answers `GET /get-status` (`taskId` defaults to `default`) and
+ * `GET /tasks/{id}/get-status`: the state and the task's identity, or 304
+ * when the client's ETag is current. A task some poll watches is answered
+ * from memory; another is read from the store.
+ */
 export function answerGetStatus(
   request: Request,
   service: StatusService,
+  taskId: string = DEFAULT_TASK,
+): Response | Promise<Response> {
+  const hub = service.store.hubs.peek(taskId);
+  if (hub !== undefined) {
+    return answer(
+      request,
+      service,
+      taskId,
+      hub.state,
+      hub.identity,
+      hub.stateJson,
+    );
+  }
+  return service.store.read(taskId).then(
+    ({ record }) =>
+      answer(request, service, taskId, record.state, record.identity),
+    storeUnavailable,
+  );
+}
+
+function answer(
+  request: Request,
+  service: StatusService,
+  taskId: string,
+  state: TaskState,
+  stored: StoredIdentity | undefined,
+  stateJson = serialize(state),
 ): Response {
-  const state = service.store.hub.state;
   const etag = stateEtag(state);
-  const known = request.headers.get("if-none-match");
-  if (known !== null && known.split(",").some((tag) => tag.trim() === etag)) {
+  if (etagMatches(request, etag)) {
     return new Response(null, {
       status: 304,
       headers: {
@@ -19,5 +78,9 @@ export function answerGetStatus(
       },
     });
   }
-  return stateResponse(state.version, service.store.hub.stateJson, { etag });
+  // The state is serialised once per version; the identity is added to it.
+  const body = `${stateJson.slice(0, -1)},"task":${
+    serialize(taskIdentity(service, taskId, stored))
+  }}`;
+  return stateResponse(state.version, body, { etag });
 }

@@ -2,10 +2,11 @@ import type { StatusService } from "../app/status_service.ts";
 
 /** Answers `GET /metrics` in the Prometheus text format. */
 export function answerMetrics(service: StatusService): Response {
-  const { hub } = service.store;
+  const { hub, hubs } = service.store;
   const text = service.metrics.render({
     version: hub.state.version,
-    waiters: hub.waiting,
+    waiters: hubs.polls,
+    watchedTasks: hubs.size,
     storeUp: service.store.healthy(),
   });
   return new Response(text, {

@@ -2,6 +2,8 @@
 import { POLL_TIMEOUT_CEILING_MS } from "../app/config.ts";
 import { HISTORY_LIMIT } from "../domain/history.ts";
 import { STATUSES } from "../domain/statuses.ts";
+import { MAX_ACTOR_CHARS, SOURCES } from "../domain/change_source.ts";
+import { taskPaths, taskSchemas } from "./openapi_tasks.ts";
 import { API_PATHS } from "./api_paths.ts";
 import { MAX_BODY_BYTES } from "./update_status.ts";
 
@@ -42,6 +44,14 @@ const done = {
   updatedAt: T2,
 };
 
+const DEFAULT_IDENTITY = { id: "default", name: "Tâche" };
+const NAMED_IDENTITY = {
+  id: "default",
+  name: "Déploiement de la version 2.4",
+  description: "Mise en production, tous les serveurs",
+  url: "https://ci.example.com/jobs/1842",
+};
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
 const json = (
@@ -67,12 +77,15 @@ export const openApiDocument: { [key: string]: Json } = {
   info: {
     title: "Statut de la tâche",
     version: "1.0.0",
-    summary: "One task's status, pushed to every client by HTTP long polling.",
+    summary: "Tasks' statuses, pushed to every client by HTTP long polling.",
     description:
       "A task has one of four statuses and a version that grows by one with every change. " +
       "Clients long-poll `/poll-status` with the version and epoch they have and are answered " +
-      "as soon as it changes, with every transition they missed. All bodies are UTF-8 JSON " +
-      "and every API answer carries `Cache-Control: no-store`. An unknown API path answers " +
+      "as soon as it changes, with every transition they missed. One server follows many " +
+      "named tasks (`/tasks/{id}/…`, ids of 1 to 64 lower-case letters, digits and `-`); the " +
+      "paths without a task mean the task `default`, and `/poll-tasks` watches up to 100 tasks " +
+      "in one poll. All bodies are UTF-8 JSON and every API answer carries " +
+      "`Cache-Control: no-store`. An unknown API path answers " +
       '`404 {"error": …}`.',
   },
   servers: [{ url: "/" }],
@@ -80,6 +93,10 @@ export const openApiDocument: { [key: string]: Json } = {
     {
       name: "status",
       description: "Read, change and watch the task's status.",
+    },
+    {
+      name: "tasks",
+      description: "List, name and delete tasks; watch several at once.",
     },
     { name: "operations", description: "Health, metrics and this document." },
   ],
@@ -106,13 +123,15 @@ export const openApiDocument: { [key: string]: Json } = {
               ETag: header("ETag"),
               "X-Status-Version": header("XStatusVersion"),
             },
-            content: json({
-              type: "object",
-              allOf: [ref("TaskState")],
-              unevaluatedProperties: false,
-            }, {
-              initial: { summary: "Nobody changed it yet", value: waiting },
-              running: { summary: "Running", value: running },
+            content: json(ref("StatusAnswer"), {
+              initial: {
+                summary: "Nobody changed it yet",
+                value: { ...waiting, task: DEFAULT_IDENTITY },
+              },
+              running: {
+                summary: "Running, with the identity TASK_* set",
+                value: { ...running, task: NAMED_IDENTITY },
+              },
             }),
           },
           "304": {
@@ -175,7 +194,8 @@ export const openApiDocument: { [key: string]: Json } = {
           "400": {
             description:
               "The body is not JSON, not an object, has no string `status`, names an " +
-              "unknown status (then `allowed` lists the four) or has a bad `expected_version`.",
+              "unknown status (then `allowed` lists the four), or has a bad `expected_version`, " +
+              "`source` or `actor` (the error names the field).",
             headers: { "Cache-Control": header("CacheControl") },
             content: json(
               { oneOf: [ref("UnknownStatusError"), ref("Error")] },
@@ -310,8 +330,14 @@ export const openApiDocument: { [key: string]: Json } = {
                 value: {
                   ...done,
                   changes: [
-                    { version: 1, status: "En cours", at: T1 },
-                    { version: 2, status: "Terminée", at: T2 },
+                    {
+                      version: 1,
+                      status: "En cours",
+                      at: T1,
+                      source: "page",
+                      actor: "alice",
+                    },
+                    { version: 2, status: "Terminée", at: T2, source: "cli" },
                   ],
                 },
               },
@@ -320,7 +346,12 @@ export const openApiDocument: { [key: string]: Json } = {
                 value: {
                   ...done,
                   version: 130,
-                  changes: [{ version: 130, status: "Terminée", at: T2 }],
+                  changes: [{
+                    version: 130,
+                    status: "Terminée",
+                    at: T2,
+                    source: "api",
+                  }],
                   truncated: true,
                 },
               },
@@ -503,16 +534,39 @@ export const openApiDocument: { [key: string]: Json } = {
         examples: [running],
       },
       Change: {
-        description: "One transition.",
+        description: "One transition, where it came from and who made it.",
         type: "object",
-        required: ["version", "status", "at"],
+        required: ["version", "status", "at", "source"],
         properties: {
           version: { type: "integer", minimum: 1 },
           status: ref("Status"),
           at: { type: "string", format: "date-time" },
+          source: ref("Source"),
+          actor: ref("Actor"),
         },
         additionalProperties: false,
-        examples: [{ version: 1, status: "En cours", at: T1 }],
+        examples: [
+          {
+            version: 1,
+            status: "En cours",
+            at: T1,
+            source: "cli",
+            actor: "bob",
+          },
+        ],
+      },
+      Source: {
+        description:
+          "Where a change came from: the page, the command line, or any other client (`api`, the default; changes stored before sources were kept read as `api`).",
+        type: "string",
+        enum: [...SOURCES],
+      },
+      Actor: {
+        description:
+          `Who made the change, as its client said: 1 to ${MAX_ACTOR_CHARS} characters after NFC, no control characters.`,
+        type: "string",
+        minLength: 1,
+        examples: ["alice"],
       },
       PollAnswer: {
         description:
@@ -554,8 +608,13 @@ export const openApiDocument: { [key: string]: Json } = {
             minimum: 0,
             maximum: Number.MAX_SAFE_INTEGER,
           },
+          source: ref("Source"),
+          actor: ref("Actor"),
         },
-        examples: [{ status: "En cours" }],
+        examples: [
+          { status: "En cours" },
+          { status: "Terminée", source: "cli", actor: "bob" },
+        ],
       },
       UpdateAnswer: {
         type: "object",
@@ -620,3 +679,14 @@ export const openApiDocument: { [key: string]: Json } = {
     },
   },
 };
+
+// The named tasks: their paths (built on today's operations) and schemas.
+Object.assign(
+  openApiDocument.paths as Record<string, Json>,
+  taskPaths(openApiDocument.paths as Record<string, Json>),
+);
+Object.assign(
+  (openApiDocument.components as Record<string, Record<string, Json>>)
+    .schemas,
+  taskSchemas(),
+);

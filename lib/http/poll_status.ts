@@ -1,8 +1,10 @@
 import type { WaitOutcome } from "../live/broadcaster.ts";
 import { decidePoll, holdFor, type PollQuery } from "../domain/poll_rule.ts";
-import type { Announcement } from "../live/state_hub.ts";
+import type { Announcement, StateHub } from "../live/state_hub.ts";
 import type { StatusService } from "../app/status_service.ts";
+import { DEFAULT_TASK } from "../domain/task_id.ts";
 import { errorResponse, stateResponse } from "./responses.ts";
+import { storeUnavailable } from "./store_errors.ts";
 
 /** Parsing a poll's query: the query, or what was wrong with it. */
 export type PollQueryParse =
@@ -51,13 +53,17 @@ export function parsePollQuery(
 /** Seconds a client turned away for lack of room should wait. */
 export const RETRY_AFTER_SECONDS = 5;
 
-/** Answers `GET /poll-status`: at once, or when the status changes, the hold ends or the client leaves. */
+/**
+ * Answers `GET /poll-status` (`taskId` defaults to `default`) and
+ * `GET /tasks/{id}/poll-status`: at once, or when the task changes, the
+ * hold ends or the client leaves.
+ */
 export function answerPoll(
   request: Request,
   service: StatusService,
+  taskId: string = DEFAULT_TASK,
 ): Promise<Response> {
-  const { hub } = service.store;
-  const { metrics, config } = service;
+  const { metrics, config, store: { hubs } } = service;
   const parsed = parsePollQuery(
     new URL(request.url).searchParams,
     config.pollTimeoutMs,
@@ -66,7 +72,42 @@ export function answerPoll(
     metrics.poll("rejected");
     return Promise.resolve(errorResponse(400, parsed.error));
   }
-  // From here to hub.hold() nothing awaits: the version is compared and the
+  // A task nobody watched yet is read first; its hub is kept from then on.
+  const acquired = hubs.acquire(taskId);
+  if (acquired instanceof Promise) {
+    return acquired.then(
+      (hub) => pollOn(hub, taskId, parsed.query, request, service),
+      storeUnavailable,
+    );
+  }
+  return pollOn(acquired, taskId, parsed.query, request, service);
+}
+
+function pollOn(
+  hub: StateHub,
+  taskId: string,
+  query: PollQuery,
+  request: Request,
+  service: StatusService,
+): Promise<Response> {
+  try {
+    return decideAndHold(hub, taskId, query, request, service);
+  } finally {
+    // A held poll keeps the hub itself.
+    service.store.hubs.release(taskId);
+  }
+}
+
+function decideAndHold(
+  hub: StateHub,
+  taskId: string,
+  query: PollQuery,
+  request: Request,
+  service: StatusService,
+): Promise<Response> {
+  const { metrics, config } = service;
+  const parsed = { query };
+  // From here to hold() nothing awaits: the version is compared and the
   // waiter registered in the same tick, so no update can fall in between.
   const decision = decidePoll(
     hub.state,
@@ -80,7 +121,12 @@ export function answerPoll(
     const body = answer === hub.state ? hub.stateJson : answer;
     return Promise.resolve(stateResponse(answer.version, body));
   }
-  if (hub.waiting >= config.maxWaiters) {
+  const { heldPolls } = service;
+  if (
+    heldPolls
+      ? !heldPolls.take()
+      : service.store.hubs.polls >= config.maxWaiters
+  ) {
     metrics.poll("rejected");
     return Promise.resolve(errorResponse(
       503,
@@ -97,13 +143,22 @@ export function answerPoll(
     parsed.query.timeoutSeconds,
     service.random(),
   );
-  return hub.hold(hold.ms, request.signal, hold.slackMs)
-    .then((outcome) => answerHeld(outcome, service));
+  return service.store.hubs.hold(
+    taskId,
+    hub,
+    hold.ms,
+    request.signal,
+    hold.slackMs,
+  ).then((outcome) => {
+    heldPolls?.release();
+    return answerHeld(outcome, hub, service);
+  });
 }
 
 function answerHeld(
   outcome: WaitOutcome<Announcement>,
-  { store: { hub }, metrics }: StatusService,
+  hub: StateHub,
+  { metrics }: StatusService,
 ): Response {
   switch (outcome.kind) {
     case "changed": {

@@ -1,10 +1,15 @@
-import { bearerMatches } from "./bearer.ts";
 import { readCapped } from "./capped_body.ts";
 import { parseStatus, STATUSES } from "../domain/statuses.ts";
 import type { StatusService } from "../app/status_service.ts";
 import type { UpdateRequest } from "../domain/update_rule.ts";
-import { StoreUnavailableError } from "../stores/status_store.ts";
+import {
+  StoreUnavailableError,
+  TaskLimitError,
+} from "../stores/status_store.ts";
+import { parseActor, parseSource } from "../domain/change_source.ts";
+import { DEFAULT_TASK } from "../domain/task_id.ts";
 import { errorResponse, stateResponse } from "./responses.ts";
+import { updateRefusal } from "./update_access.ts";
 
 /** Largest update body read, in bytes. */
 export const MAX_BODY_BYTES = 4 * 1024;
@@ -14,7 +19,7 @@ export type UpdateBodyParse =
   | { ok: true; request: UpdateRequest }
   | { ok: false; error: string; allowed?: readonly string[] };
 
-/** Reads `{"status": …, "expected_version"?: N}` from a JSON text. */
+/** Reads `{"status": …, "expected_version"?: N, "source"?: …, "actor"?: …}` from a JSON text. */
 export function parseUpdateBody(text: string): UpdateBodyParse {
   let body: unknown;
   try {
@@ -37,10 +42,15 @@ export function parseUpdateBody(text: string): UpdateBodyParse {
   }
   const status = parseStatus(fields.status);
   if (!status.ok) return { ok: false, error: status.error, allowed: STATUSES };
+  const source = parseSource(fields.source);
+  if (!source.ok) return source;
+  const actor = parseActor(fields.actor);
+  if (!actor.ok) return actor;
+  const request: UpdateRequest = { status: status.status };
+  if (source.value !== undefined) request.source = source.value;
+  if (actor.value !== undefined) request.actor = actor.value;
   const expected = fields.expected_version;
-  if (expected === undefined) {
-    return { ok: true, request: { status: status.status } };
-  }
+  if (expected === undefined) return { ok: true, request };
   if (
     typeof expected !== "number" || !Number.isSafeInteger(expected) ||
     expected < 0
@@ -52,10 +62,7 @@ export function parseUpdateBody(text: string): UpdateBodyParse {
       }`,
     };
   }
-  return {
-    ok: true,
-    request: { status: status.status, expectedVersion: expected },
-  };
+  return { ok: true, request: { ...request, expectedVersion: expected } };
 }
 
 function isJson(contentType: string | null): boolean {
@@ -63,23 +70,23 @@ function isJson(contentType: string | null): boolean {
   return type === "application/json" || (type?.endsWith("+json") ?? false);
 }
 
-/** Answers `POST /update-status`: checks, applies and reports an update. */
+/**
+ * Answers `POST /update-status` (`taskId` defaults to `default`) and
+ * `POST /tasks/{id}/update-status` from the client at `remoteAddr`: checks
+ * who may update, then applies and reports the update.
+ */
 export async function answerUpdate(
   request: Request,
   service: StatusService,
+  remoteAddr: Deno.NetAddr,
+  taskId: string = DEFAULT_TASK,
 ): Promise<Response> {
-  const { adminToken } = service.config;
-  if (
-    adminToken !== undefined &&
-    !bearerMatches(request.headers.get("authorization"), adminToken)
-  ) {
-    return errorResponse(
-      401,
-      "this server needs the admin token: send Authorization: Bearer <ADMIN_TOKEN>",
-      {},
-      { "www-authenticate": 'Bearer realm="status"' },
-    );
-  }
+  const refusal = updateRefusal(
+    request,
+    service.config.adminToken,
+    remoteAddr,
+  );
+  if (refusal !== undefined) return refusal;
   if (!isJson(request.headers.get("content-type"))) {
     return errorResponse(415, "Content-Type must be application/json");
   }
@@ -99,8 +106,11 @@ export async function answerUpdate(
   }
   let result;
   try {
-    result = await service.store.update(parsed.request);
+    result = await service.store.update(taskId, parsed.request);
   } catch (error) {
+    if (error instanceof TaskLimitError) {
+      return errorResponse(507, error.message);
+    }
     if (!(error instanceof StoreUnavailableError)) throw error;
     return errorResponse(
       503,

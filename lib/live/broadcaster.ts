@@ -61,6 +61,18 @@ export class Broadcaster<T> {
     });
   }
 
+  /**
+   * Calls `onValue` with the next published value, once, unless the
+   * returned function removes it first. For waits that listen to several
+   * broadcasters and end on the first value (see `waitAny`).
+   */
+  listen(onValue: (value: T) => void): () => void {
+    this.#waiters.add(onValue);
+    return () => {
+      this.#waiters.delete(onValue);
+    };
+  }
+
   /** Wakes every current waiter with `value`; returns how many were woken. */
   publish(value: T): number {
     const waiters = this.#waiters;

@@ -1,4 +1,6 @@
 import { Broadcaster, type WaitOutcome } from "./broadcaster.ts";
+import type { Deadlines } from "./deadlines.ts";
+import type { StoredIdentity } from "../domain/task_identity.ts";
 import { changesSince, type Missed } from "../domain/history.ts";
 import type { Change, PollAnswer, TaskState } from "../domain/task_state.ts";
 import { serialize } from "../domain/serialize.ts";
@@ -29,12 +31,23 @@ export interface Announcement {
 export class StateHub {
   #state: TaskState;
   #history: readonly Change[];
-  #waiters = new Broadcaster<Announcement>();
+  #waiters: Broadcaster<Announcement>;
   #stateJson: string | undefined;
+  /**
+   * The identity the task stores, as last read with its state (the stores
+   * keep it current; changing it wakes nobody: polls carry no identity).
+   */
+  identity: StoredIdentity | undefined;
 
-  constructor(state: TaskState, history: readonly Change[]) {
+  /** `deadlines` times out the held polls; hubs of one process share it (one timer for all). */
+  constructor(
+    state: TaskState,
+    history: readonly Change[],
+    deadlines?: Deadlines,
+  ) {
     this.#state = state;
     this.#history = history;
+    this.#waiters = new Broadcaster(deadlines);
   }
 
   /** The latest state known to this process. */
@@ -100,6 +113,15 @@ export class StateHub {
     slackMs = 0,
   ): Promise<WaitOutcome<Announcement>> {
     return this.#waiters.wait(timeoutMs, signal, slackMs);
+  }
+
+  /**
+   * Calls `onAnnouncement` with the next announcement, once, unless the
+   * returned function removes it first (a poll of several tasks listens to
+   * each of their hubs).
+   */
+  listen(onAnnouncement: (announcement: Announcement) => void): () => void {
+    return this.#waiters.listen(onAnnouncement);
   }
 
   #announce(reason: AnnouncementReason, answer: PollAnswer): Announcement {

@@ -9,6 +9,7 @@ import {
 import { DEFAULT_TASK } from "../domain/task_id.ts";
 import type { StoredIdentity } from "../domain/task_identity.ts";
 import {
+  type ListedTask,
   type ListQuery,
   pageOfIds,
   type TaskPage,
@@ -19,8 +20,8 @@ import {
   DEFAULT_MAX_TASKS,
   type StatusStore,
   type StoreHealthReport,
-  type TaskRead,
   TaskLimitError,
+  type TaskRead,
 } from "./status_store.ts";
 
 /** Options for {@link MemoryStore}. */
@@ -116,7 +117,7 @@ export class MemoryStore implements StatusStore {
     return Promise.resolve(true);
   }
 
-  list(query: ListQuery): Promise<TaskPage> {
+  list(query: ListQuery): Promise<TaskPage<ListedTask>> {
     const page = pageOfIds(this.#records.keys(), query);
     const tasks = page.ids.map((id) => {
       const { state, identity } = this.#records.get(id)!;

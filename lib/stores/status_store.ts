@@ -3,7 +3,7 @@ import type { StateHub } from "../live/state_hub.ts";
 import type { TaskHubs } from "../live/task_hubs.ts";
 import type { StoredStatus } from "../domain/stored_record.ts";
 import type { StoredIdentity } from "../domain/task_identity.ts";
-import type { ListQuery, TaskPage } from "../domain/task_list.ts";
+import type { ListedTask, ListQuery, TaskPage } from "../domain/task_list.ts";
 
 /**
  * Where the tasks live. Each task (`default` being the one today's paths
@@ -37,7 +37,7 @@ export interface StatusStore {
    */
   delete(taskId: string): Promise<boolean>;
   /** A page of the stored tasks, sorted by id. */
-  list(query: ListQuery): Promise<TaskPage>;
+  list(query: ListQuery): Promise<TaskPage<ListedTask>>;
   /** True while the store can take updates: no failure since the last successful write. */
   healthy(): boolean;
   /**

@@ -12,6 +12,11 @@ Deno.test("configuration defaults", () => {
   assert.equal(config.pollTimeoutMs, 25_000);
   assert.equal(config.maxWaiters, 100_000);
   assert.equal(config.adminToken, undefined);
+  assert.equal(config.storeTimeoutMs, 5_000);
+  assert.equal(
+    parseConfig(envOf({ STORE_TIMEOUT_MS: "1500" }), undefined).storeTimeoutMs,
+    1_500,
+  );
 });
 
 Deno.test("MAX_WAITERS defaults below the open-file limit, keeping a reserve", () => {
@@ -29,6 +34,9 @@ Deno.test("bad values name their variable", async (t) => {
       ["POLL_TIMEOUT_MS", "abc"],
       ["MAX_WAITERS", "lots"],
       ["STATUS_STORE", "postgres"],
+      ["STORE_TIMEOUT_MS", "50"],
+      ["STORE_TIMEOUT_MS", "61000"],
+      ["STORE_TIMEOUT_MS", "5s"],
     ]
   ) {
     await t.step(`${name}=${value}`, () => {

@@ -32,13 +32,13 @@ Deno.test("answer parsing", async (t) => {
     assert.deepEqual(
       parsePollAnswer({
         ...state,
-        changes: [{ version: 2, status: "En cours", at: "t" }],
+        changes: [{ version: 2, status: "En cours", at: "t", source: "api" }],
         truncated: true,
         timeout: false,
       }),
       {
         ...state,
-        changes: [{ version: 2, status: "En cours", at: "t" }],
+        changes: [{ version: 2, status: "En cours", at: "t", source: "api" }],
         truncated: true,
       },
     );

@@ -41,8 +41,18 @@ Deno.test("poll reducer", async (t) => {
           version: 5,
           updatedAt: "2025-01-01T00:00:05.000Z",
           changes: [
-            { version: 5, status: "Terminée", at: "2025-01-01T00:00:05.000Z" },
-            { version: 4, status: "En cours", at: "2025-01-01T00:00:04.000Z" },
+            {
+              version: 5,
+              status: "Terminée",
+              at: "2025-01-01T00:00:05.000Z",
+              source: "api",
+            },
+            {
+              version: 4,
+              status: "En cours",
+              at: "2025-01-01T00:00:04.000Z",
+              source: "api",
+            },
           ],
         }),
       );
@@ -53,6 +63,7 @@ Deno.test("poll reducer", async (t) => {
           to: "En cours",
           version: 4,
           at: "2025-01-01T00:00:04.000Z",
+          source: "api",
           state: {
             status: "En cours",
             version: 4,
@@ -66,6 +77,7 @@ Deno.test("poll reducer", async (t) => {
           to: "Terminée",
           version: 5,
           at: "2025-01-01T00:00:05.000Z",
+          source: "api",
           state: {
             status: "Terminée",
             version: 5,
@@ -89,10 +101,10 @@ Deno.test("poll reducer", async (t) => {
           version: 4,
           updatedAt: "t4",
           changes: [
-            { version: 2, status: "En cours", at: "t2" },
-            { version: 3, status: "En attente", at: "t3" },
-            { version: 4, status: "En cours", at: "t4" },
-            { version: 4, status: "En cours", at: "t4" },
+            { version: 2, status: "En cours", at: "t2", source: "api" },
+            { version: 3, status: "En attente", at: "t3", source: "api" },
+            { version: 4, status: "En cours", at: "t4", source: "api" },
+            { version: 4, status: "En cours", at: "t4", source: "api" },
           ],
         }),
       );
@@ -113,8 +125,8 @@ Deno.test("poll reducer", async (t) => {
           updatedAt: "t10",
           truncated: true,
           changes: [
-            { version: 9, status: "En cours", at: "t9" },
-            { version: 10, status: "Échec", at: "t10" },
+            { version: 9, status: "En cours", at: "t9", source: "api" },
+            { version: 10, status: "Échec", at: "t10", source: "api" },
           ],
         }),
       );

@@ -13,6 +13,7 @@ function historyUpTo(last: number): Change[] {
       version: v,
       status: v % 2 ? "En cours" : "En attente",
       at: new Date(v * 1000).toISOString(),
+      source: "api",
     });
   }
   return history;
@@ -27,7 +28,7 @@ Deno.test("history keeps only the last 100 changes", () => {
 
 Deno.test("appending does not change the history it was given", () => {
   const before = historyUpTo(3);
-  appendChange(before, { version: 4, status: "Échec", at: "x" });
+  appendChange(before, { version: 4, status: "Échec", at: "x", source: "api" });
   assert.equal(before.length, 3);
 });
 

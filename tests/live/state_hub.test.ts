@@ -18,7 +18,12 @@ function at(
   history: Change[] = [],
 ): [TaskState, Change[]] {
   const updatedAt = `2026-01-01T00:00:0${version}.000Z`;
-  const next = [...history, { version, status, at: updatedAt }];
+  const next = [...history, {
+    version,
+    status,
+    at: updatedAt,
+    source: "api" as const,
+  }];
   return [{ status, version, epoch, updatedAt }, next];
 }
 

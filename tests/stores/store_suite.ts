@@ -22,6 +22,7 @@ export async function assertWokenBy(
         version: state.version,
         status: state.status,
         at: state.updatedAt,
+        source: "api",
       }],
     });
   }
@@ -53,14 +54,14 @@ export async function assertAnnouncedOnceAcross(
 ): Promise<void> {
   const announced = recordAnnouncements(a.hub);
   const version = a.hub.state.version;
-  await a.update({
+  await a.update("default", {
     status: a.hub.state.status === "Échec" ? "En cours" : "Échec",
   });
-  await b.update({ status: "En attente" });
-  await a.update({ status: "Terminée" });
+  await b.update("default", { status: "En attente" });
+  await a.update("default", { status: "Terminée" });
   // Changes reach a in order: once it has b's last one, it has had the
   // echoes of its own two.
-  await b.update({ status: "En cours" });
+  await b.update("default", { status: "En cours" });
   await waitFor(
     () => a.hub.state.version === version + 4,
     5_000,
@@ -112,22 +113,27 @@ export function storeSuite(
   });
 
   test("a change bumps the version by one and is kept in the history", async (store) => {
-    const result = await store.update({ status: "En cours" });
+    const result = await store.update("default", { status: "En cours" });
     assert.equal(result.kind, "changed");
     assert.equal(result.state.version, 1);
     assert.equal(result.state.status, "En cours");
     assert.deepEqual(store.hub.state, result.state);
     assert.deepEqual(store.hub.history, [
-      { version: 1, status: "En cours", at: result.state.updatedAt },
+      {
+        version: 1,
+        status: "En cours",
+        at: result.state.updatedAt,
+        source: "api",
+      },
     ]);
   });
 
   test("setting the status it already has changes nothing and wakes nobody", async (store) => {
-    await store.update({ status: "En cours" });
+    await store.update("default", { status: "En cours" });
     const before = store.hub.state;
     const controller = new AbortController();
     const wait = store.hub.hold(60_000, controller.signal);
-    const result = await store.update({ status: "En cours" });
+    const result = await store.update("default", { status: "En cours" });
     assert.equal(result.kind, "unchanged");
     assert.deepEqual(result.state, before);
     assert.equal(store.hub.waiting, 1);
@@ -136,8 +142,11 @@ export function storeSuite(
   });
 
   test("compare-and-set with a stale version conflicts and changes nothing", async (store) => {
-    await store.update({ status: "En cours" });
-    const result = await store.update({ status: "Échec", expectedVersion: 0 });
+    await store.update("default", { status: "En cours" });
+    const result = await store.update("default", {
+      status: "Échec",
+      expectedVersion: 0,
+    });
     assert.equal(result.kind, "conflict");
     assert.equal(result.state.version, 1);
     assert.equal(store.hub.state.status, "En cours");
@@ -145,8 +154,8 @@ export function storeSuite(
   });
 
   test("compare-and-set with the current version applies", async (store) => {
-    await store.update({ status: "En cours" });
-    const result = await store.update({
+    await store.update("default", { status: "En cours" });
+    const result = await store.update("default", {
       status: "Terminée",
       expectedVersion: 1,
     });
@@ -156,7 +165,7 @@ export function storeSuite(
 
   test("a change wakes held polls with the state and what they missed", async (store) => {
     const waits = [store.hub.hold(60_000), store.hub.hold(60_000)];
-    const result = await store.update({ status: "Échec" });
+    const result = await store.update("default", { status: "Échec" });
     const outcomes = await Promise.all(waits);
     for (const outcome of outcomes) {
       assert.equal(outcome.kind, "changed");
@@ -164,7 +173,12 @@ export function storeSuite(
       assert.equal(outcome.value.version, 1);
       assert.deepEqual(JSON.parse(outcome.value.body), {
         ...result.state,
-        changes: [{ version: 1, status: "Échec", at: result.state.updatedAt }],
+        changes: [{
+          version: 1,
+          status: "Échec",
+          at: result.state.updatedAt,
+          source: "api",
+        }],
       });
     }
     assert.equal(
@@ -175,7 +189,7 @@ export function storeSuite(
 
   test("the history keeps the last 100 changes and reports truncation", async (store) => {
     for (let i = 0; i < HISTORY_LIMIT + 5; i++) {
-      await store.update({ status: STATUSES[i % 2 === 0 ? 1 : 0] });
+      await store.update("default", { status: STATUSES[i % 2 === 0 ? 1 : 0] });
     }
     assert.equal(store.hub.state.version, HISTORY_LIMIT + 5);
     assert.equal(store.hub.history.length, HISTORY_LIMIT);
@@ -188,7 +202,7 @@ export function storeSuite(
     const results = await Promise.all(
       Array.from(
         { length: 40 },
-        (_, i) => store.update({ status: STATUSES[(i % 3) + 1] }),
+        (_, i) => store.update("default", { status: STATUSES[(i % 3) + 1] }),
       ),
     );
     const changed = results.filter((r) => r.kind === "changed");

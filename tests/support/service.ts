@@ -21,6 +21,8 @@ export function testService(
       storeTimeoutMs: 5_000,
       reusePort: false,
       connectionTimeouts: { headerMs: 20_000, bodyMs: 30_000, idleMs: 60_000 },
+      defaultTask: { name: "Tâche" },
+      maxTasks: 10_000,
       ...config,
     },
     store,

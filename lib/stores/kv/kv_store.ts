@@ -8,13 +8,32 @@ import {
 } from "../../domain/stored_record.ts";
 import { isNewerStamp } from "./versionstamp.ts";
 import { followKey, type KeyFollower } from "./kv_watch.ts";
-import { StateHub } from "../../live/state_hub.ts";
+import type { StateHub } from "../../live/state_hub.ts";
+import { TaskHubs } from "../../live/task_hubs.ts";
 import {
+  DEFAULT_MAX_TASKS,
   type StatusStore,
   type StoreHealthReport,
   StoreOpenError,
   StoreUnavailableError,
+  TaskLimitError,
+  type TaskRead,
 } from "../status_store.ts";
+import { DEFAULT_TASK } from "../../domain/task_id.ts";
+import type { StoredIdentity } from "../../domain/task_identity.ts";
+import {
+  type ListedTask,
+  type ListQuery,
+  mergePage,
+  type TaskPage,
+} from "../../domain/task_list.ts";
+import { decideTaskUpdate, withIdentity } from "../../domain/task_record.ts";
+import {
+  BadRecordError,
+  HEAD_KEY,
+  KvTasks,
+  type WritePlan,
+} from "./kv_tasks.ts";
 import { describeFault, StoreHealth } from "../store_health.ts";
 import { DEFAULT_STORE_TIMEOUT_MS } from "../store_deadline.ts";
 import {
@@ -49,6 +68,8 @@ export interface KvStoreOptions {
   timeoutMs?: number;
   /** Where failures and recoveries are told (default `console.error`). */
   log?: (line: string) => void;
+  /** Named tasks stored at most (MAX_TASKS, default {@link DEFAULT_MAX_TASKS}). */
+  maxTasks?: number;
 }
 
 /** The stored status and the versionstamp it was read or written at. */
@@ -128,8 +149,15 @@ async function readOrCreate(kv: Deno.Kv, now: () => Date): Promise<Current> {
 export class KvStore implements StatusStore {
   readonly kind = "kv";
   readonly hub: StateHub;
+  readonly hubs: TaskHubs;
   #kv: Deno.Kv;
+  #tasks: KvTasks;
+  /** Serialises this process's writes of named tasks (they all bump the one head). */
+  #tasksLock = `kv-tasks-update-${crypto.randomUUID()}`;
+  #headFollower: KeyFollower | undefined;
   #now: () => Date;
+  /** When this store opened: tasks never stored read as unset since then. */
+  #since: Date;
   #maxAttempts: number;
   #timeoutMs: number;
   #health: StoreHealth;
@@ -156,7 +184,15 @@ export class KvStore implements StatusStore {
       log: options.log,
     });
     this.#latest = current;
-    this.hub = new StateHub(current.record.state, current.record.history);
+    this.hubs = new TaskHubs((id) => this.#tasks.load(id));
+    this.hub = this.hubs.newHub(current.record);
+    this.hubs.pin(DEFAULT_TASK, this.hub);
+    this.#since = this.#now();
+    this.#tasks = new KvTasks(kv, this.hubs, {
+      since: this.#since,
+      maxTasks: options.maxTasks ?? DEFAULT_MAX_TASKS,
+      onError: (error) => this.#onError(error),
+    });
   }
 
   /**
@@ -174,10 +210,25 @@ export class KvStore implements StatusStore {
       ),
       options,
     );
+    try {
+      await whileBusy(() => store.#tasks.start());
+    } catch (error) {
+      await store.#health.close();
+      throw error;
+    }
+    const follow = {
+      refreshMs: options.refreshMs,
+      retryMs: options.retryMs ?? 1_000,
+    };
     store.#follower = followKey(kv, STATUS_KEY, {
       onEntry: (entry) => store.#onEntry(entry),
       onError: (error) => store.#onError(error),
-    }, { refreshMs: options.refreshMs, retryMs: options.retryMs ?? 1_000 });
+    }, follow);
+    // Every named task's write bumps the head: following it follows them all.
+    store.#headFollower = followKey(kv, HEAD_KEY, {
+      onEntry: (entry) => store.#tasks.onHead(entry),
+      onError: (error) => store.#onError(error),
+    }, follow);
     return store;
   }
 
@@ -186,7 +237,206 @@ export class KvStore implements StatusStore {
    * writers win. Answers "unavailable" when its turn or a busy database
    * takes longer than `timeoutMs`; nothing is written then.
    */
-  async update(request: UpdateRequest): Promise<UpdateResult> {
+  update(taskId: string, request: UpdateRequest): Promise<UpdateResult> {
+    if (taskId === DEFAULT_TASK) {
+      return this.#serialized(
+        this.#lock,
+        (late) => this.#update(request, late),
+      );
+    }
+    return this.#serialized(
+      this.#tasksLock,
+      (late) =>
+        this.#writeTask<UpdateResult>(taskId, late, (stored) => {
+          const decided = decideTaskUpdate(
+            stored,
+            request,
+            this.#now(),
+            this.#since,
+            newEpoch(),
+          );
+          return decided.kind === "changed"
+            ? {
+              write: true,
+              record: decided.record,
+              countDelta: decided.created ? 1 : 0,
+              result: { kind: "changed", state: decided.state },
+            }
+            : {
+              write: false,
+              result: { kind: decided.kind, state: decided.state },
+            };
+        }),
+    );
+  }
+
+  /** See {@link StatusStore.read}: from the database, not from a hub. */
+  async read(taskId: string): Promise<TaskRead> {
+    if (this.#closed) throw new StoreUnavailableError("the store is closed");
+    try {
+      if (taskId === DEFAULT_TASK) {
+        const current = await whileBusy(() =>
+          readOrCreate(this.#kv, this.#now)
+        );
+        this.#apply(current);
+        return { record: current.record, stored: true };
+      }
+      const { record, stored } = await whileBusy(() =>
+        this.#tasks.load(taskId)
+      );
+      return { record, stored };
+    } catch (error) {
+      throw this.#failure(error);
+    }
+  }
+
+  /** See {@link StatusStore.setIdentity}. */
+  setIdentity(taskId: string, identity: StoredIdentity): Promise<TaskRead> {
+    if (taskId === DEFAULT_TASK) {
+      return this.#serialized(this.#lock, async () => {
+        for (let attempt = 1;; attempt++) {
+          const mark = this.#health.begin();
+          try {
+            const current = await readOrCreate(this.#kv, this.#now);
+            const record = { ...current.record, identity };
+            const commit = await this.#kv.atomic()
+              .check({ key: STATUS_KEY, versionstamp: current.stamp })
+              .set(STATUS_KEY, record).commit();
+            if (commit.ok) {
+              this.#health.succeeded(mark);
+              this.#apply({ record, stamp: commit.versionstamp });
+              return { record, stored: true };
+            }
+          } catch (error) {
+            if (!isBusy(error)) throw this.#failure(error);
+          }
+          if (attempt >= this.#maxAttempts) throw this.#busy(attempt);
+          await pause(attempt);
+        }
+      });
+    }
+    return this.#serialized(
+      this.#tasksLock,
+      (late) =>
+        this.#writeTask(taskId, late, (stored) => {
+          const { record, created } = withIdentity(
+            stored,
+            identity,
+            this.#now(),
+            newEpoch(),
+          );
+          return {
+            write: true,
+            record,
+            countDelta: created ? 1 : 0,
+            result: { record, stored: true },
+          };
+        }),
+    );
+  }
+
+  /** See {@link StatusStore.delete}: the `default` task starts over under a new epoch. */
+  delete(taskId: string): Promise<boolean> {
+    if (taskId === DEFAULT_TASK) {
+      return this.#serialized(this.#lock, async () => {
+        try {
+          const entry = await whileBusy(() => this.#kv.get(STATUS_KEY));
+          if (entry.versionstamp === null) return false;
+          await whileBusy(() => this.#kv.atomic().delete(STATUS_KEY).commit());
+          this.#apply(await whileBusy(() => readOrCreate(this.#kv, this.#now)));
+          return true;
+        } catch (error) {
+          throw this.#failure(error);
+        }
+      });
+    }
+    return this.#serialized(this.#tasksLock, (late) =>
+      this.#writeTask<boolean>(
+        taskId,
+        late,
+        (stored) =>
+          stored === undefined
+            ? { write: false, result: false }
+            : { write: true, record: null, countDelta: -1, result: true },
+      ));
+  }
+
+  /** See {@link StatusStore.list}: the named tasks' range, with `default` in its place. */
+  async list(query: ListQuery): Promise<TaskPage<ListedTask>> {
+    if (this.#closed) throw new StoreUnavailableError("the store is closed");
+    let listed;
+    try {
+      listed = await whileBusy(() => this.#tasks.list(query));
+    } catch (error) {
+      throw this.#failure(error);
+    }
+    const { state, identity } = this.#latest.record;
+    return mergePage(
+      listed,
+      identity === undefined
+        ? { id: DEFAULT_TASK, state }
+        : { id: DEFAULT_TASK, state, identity },
+      query,
+    );
+  }
+
+  /** A write of a named task: decide-commit rounds until one commits, or the deadline. */
+  async #writeTask<T>(
+    taskId: string,
+    late: AbortSignal,
+    decide: (stored: StoredStatus | undefined) => WritePlan<T>,
+  ): Promise<T> {
+    for (let attempt = 1;; attempt++) {
+      if (late.aborted) {
+        throw new StoreUnavailableError(
+          `no answer within ${this.#timeoutMs} ms: the KV database stayed busy (another process is writing)`,
+        );
+      }
+      const mark = this.#health.begin();
+      try {
+        const result = await this.#tasks.attempt(taskId, decide);
+        if (result !== undefined) {
+          this.#health.succeeded(mark);
+          return result;
+        }
+      } catch (error) {
+        if (error instanceof TaskLimitError) throw error;
+        if (!isBusy(error)) throw this.#failure(error);
+      }
+      if (attempt >= this.#maxAttempts) throw this.#busy(attempt);
+      await pause(attempt);
+    }
+  }
+
+  #busy(attempt: number): StoreUnavailableError {
+    return new StoreUnavailableError(
+      `other writers kept the database busy for ${attempt} attempts; try again`,
+    );
+  }
+
+  /** A database failure: recorded (a bad record, or the database failing) and turned into "unavailable". */
+  #failure(error: unknown): Error {
+    if (
+      error instanceof StoreUnavailableError || error instanceof TaskLimitError
+    ) {
+      return error;
+    }
+    const message = error instanceof BadRecordError
+      ? error.message
+      : `the KV database failed: ${describeFault(error)}`;
+    this.#health.failed(message);
+    return new StoreUnavailableError(message);
+  }
+
+  /**
+   * Runs `operation` alone among this process's operations on `lock`,
+   * answering "unavailable" when its turn or the operation takes longer
+   * than `timeoutMs` (it is told through `late`).
+   */
+  async #serialized<T>(
+    lock: string,
+    operation: (late: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     if (this.#closed) throw new StoreUnavailableError("the store is closed");
     const late = new AbortController();
     let running = false;
@@ -201,11 +451,11 @@ export class KvStore implements StatusStore {
     }, this.#timeoutMs);
     try {
       return await navigator.locks.request(
-        this.#lock,
+        lock,
         { signal: late.signal },
         () => {
           running = true;
-          return this.#update(request, late.signal);
+          return operation(late.signal);
         },
       );
     } catch (error) {
@@ -234,9 +484,11 @@ export class KvStore implements StatusStore {
     this.#closed = true;
     const probing = this.#health.close();
     await this.#follower?.stop();
+    await this.#headFollower?.stop();
     await probing;
     // Updates already queued finish before the database goes away.
     await navigator.locks.request(this.#lock, () => {});
+    await navigator.locks.request(this.#tasksLock, () => {});
     this.#kv.close();
   }
 
@@ -286,10 +538,13 @@ export class KvStore implements StatusStore {
       if (step.kind !== "changed") {
         return { kind: step.kind, state: step.state };
       }
-      const record = {
+      const record: StoredStatus = {
         state: step.state,
         history: appendChange(current.record.history, step.change),
       };
+      if (current.record.identity !== undefined) {
+        record.identity = current.record.identity;
+      }
       const commit = await this.#kv.atomic()
         .check({ key: STATUS_KEY, versionstamp: current.stamp })
         .set(STATUS_KEY, record)
@@ -317,6 +572,7 @@ export class KvStore implements StatusStore {
   #apply(current: Current): void {
     if (!isNewerStamp(current.stamp, this.#latest.stamp)) return;
     this.#latest = current;
+    this.hub.identity = current.record.identity;
     this.hub.apply(current.record.state, current.record.history);
   }
 

@@ -5,6 +5,7 @@ import {
 } from "../../domain/stored_record.ts";
 import type { Change, TaskState } from "../../domain/task_state.ts";
 import type { UpdateResult } from "../../domain/update_rule.ts";
+import { DEFAULT_SOURCE } from "../../domain/change_source.ts";
 
 /**
  * Reading what the Redis scripts reply and publish (see redis_scripts.ts),
@@ -74,6 +75,20 @@ export function parseAnnouncement(message: string): TaskState | undefined {
   return checkedState(parseJson(message));
 }
 
+/**
+ * The change a published state carries (`change`, with its source and
+ * actor), when it has one that made that state; undefined otherwise (a
+ * new sequence, or a message from before changes were published).
+ */
+export function parseAnnouncedChange(message: string): Change | undefined {
+  const value = parseJson(message) as { change?: unknown } | undefined;
+  const state = checkedState(value);
+  if (state === undefined || typeof value !== "object" || value === null) {
+    return undefined;
+  }
+  return parseStoredStatus({ state, history: [value.change] })?.history[0];
+}
+
 /** What to do with a state that arrived (an update's reply, a message). */
 export type Intake =
   /** Already known, or from a sequence this process has left: nothing. */
@@ -93,6 +108,8 @@ export function intake(
   held: { state: TaskState; history: readonly Change[] },
   incoming: TaskState,
   retired: ReadonlySet<string>,
+  /** The change that made `incoming`, when known (else it reads as from "api"). */
+  made?: Change,
 ): Intake {
   if (retired.has(incoming.epoch)) return { kind: "known" };
   // Another epoch is checked against the stored state before it resets
@@ -100,10 +117,11 @@ export function intake(
   if (incoming.epoch !== held.state.epoch) return { kind: "read" };
   if (incoming.version <= held.state.version) return { kind: "known" };
   if (incoming.version > held.state.version + 1) return { kind: "read" };
-  const change = {
+  const change: Change = made?.version === incoming.version ? made : {
     version: incoming.version,
     status: incoming.status,
     at: incoming.updatedAt,
+    source: DEFAULT_SOURCE,
   };
   return { kind: "next", history: appendChange(held.history, change) };
 }

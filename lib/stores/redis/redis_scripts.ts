@@ -74,11 +74,27 @@ return {f[1], f[2], f[3], f[4], redis.call('LRANGE', KEYS[2], 0, -1)}
 `;
 
 /**
+ * The history entry of a change, as JSON: `source` is "api" when not given
+ * (or empty), `actor` is left out when not given (or empty).
+ */
+export const CHANGE_JSON = `
+local function change_json(version, status, at, source, actor)
+  if not source or source == '' then source = 'api' end
+  local text = '{"version":' .. version .. ',"status":' .. cjson.encode(status) ..
+    ',"at":' .. cjson.encode(at) .. ',"source":' .. cjson.encode(source)
+  if actor and actor ~= '' then text = text .. ',"actor":' .. cjson.encode(actor) end
+  return text .. '}'
+end
+`;
+
+/**
  * Decides and applies an update, as lib/domain/update_rule.ts decides it: a stale
  * expected version conflicts, the status it already has changes nothing,
  * anything else bumps the version, stores the state, appends the change to
  * the history (keeping the last ARGV[7]) and publishes the new state.
- * ARGV[5] the requested status, ARGV[6] the expected version or "".
+ * ARGV[5] the requested status, ARGV[6] the expected version or "",
+ * ARGV[9] the source and ARGV[10] the actor (both optional, kept in the
+ * history; the published state carries the change as `change`).
  * Replies `{kind, status, version, epoch, updatedAt}` with the state after.
  *
  * ARGV[8], when given, is the update's deadline in milliseconds since 1970
@@ -88,7 +104,7 @@ return {f[1], f[2], f[3], f[4], redis.call('LRANGE', KEYS[2], 0, -1)}
  * long after its caller was answered 503; this is what keeps it from
  * being applied then.
  */
-export const UPDATE_SCRIPT = `${PRELUDE}
+export const UPDATE_SCRIPT = `${PRELUDE}${CHANGE_JSON}
 if ARGV[8] and ARGV[8] ~= '' then
   -- Redis before 5 must be told that a script reading TIME then writes.
   if redis.replicate_commands then redis.replicate_commands() end
@@ -108,9 +124,32 @@ end
 local version = string.format('%d', tonumber(f[2]) + 1)
 local after = {ARGV[5], version, f[3], ARGV[2]}
 redis.call('HSET', KEYS[1], 'status', after[1], 'version', after[2], 'updatedAt', after[4])
-redis.call('RPUSH', KEYS[2], '{"version":' .. version .. ',"status":' ..
-  cjson.encode(after[1]) .. ',"at":' .. cjson.encode(after[4]) .. '}')
+local change = change_json(version, after[1], after[4], ARGV[9], ARGV[10])
+redis.call('RPUSH', KEYS[2], change)
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[7]), -1)
-redis.call('PUBLISH', ARGV[4], json_state(after))
+local state = json_state(after)
+redis.call('PUBLISH', ARGV[4], string.sub(state, 1, -2) .. ',"change":' .. change .. '}')
 return {'changed', after[1], after[2], after[3], after[4]}
+`;
+
+/**
+ * Stores the task's identity (ARGV[5], JSON) in the state hash, creating a
+ * new sequence first if there is none, and tells every process on the
+ * tasks channel (ARGV[6]) that the `default` task's identity changed.
+ */
+export const DEFAULT_IDENTITY_SCRIPT = `${PRELUDE}
+current()
+redis.call('HSET', KEYS[1], 'identity', ARGV[5])
+redis.call('PUBLISH', ARGV[6], '{"task":"default","identity":true}')
+return 'ok'
+`;
+
+/**
+ * Deletes the state and history, then starts a new sequence at once
+ * (published as any new sequence is): the `default` task always exists.
+ */
+export const DEFAULT_DELETE_SCRIPT = `${PRELUDE}
+redis.call('DEL', KEYS[1], KEYS[2])
+current()
+return 'ok'
 `;

@@ -32,10 +32,10 @@ Deno.test("kv store: health stays down while writes fail, though reads work, unt
         log: (line) => log.push(line),
       });
       try {
-        await store.update({ status: "En cours" });
+        await store.update("default", { status: "En cours" });
         faulty.failCommits(true, message);
         await assert.rejects(
-          () => store.update({ status: "Terminée" }),
+          () => store.update("default", { status: "Terminée" }),
           (error: unknown) =>
             error instanceof StoreUnavailableError &&
             error.message.includes(message),
@@ -100,7 +100,7 @@ Deno.test("kv store: a stalled write", async (t) => {
   });
   const release = faulty.stallCommits();
   try {
-    const stalled = store.update({ status: "En cours" });
+    const stalled = store.update("default", { status: "En cours" });
 
     await t.step(
       "an update queued behind it answers unavailable at its deadline",
@@ -108,7 +108,11 @@ Deno.test("kv store: a stalled write", async (t) => {
         const started = performance.now();
         await assert.rejects(
           () =>
-            bounded(store.update({ status: "Terminée" }), 5_000, "the update"),
+            bounded(
+              store.update("default", { status: "Terminée" }),
+              5_000,
+              "the update",
+            ),
           (error: unknown) =>
             error instanceof StoreUnavailableError &&
             /no answer within 200 ms/.test(error.message),
@@ -141,7 +145,7 @@ Deno.test("kv store: a stalled write", async (t) => {
     await t.step(
       "the refused update is never applied, and the next write brings health back",
       async () => {
-        const next = await store.update({ status: "Échec" });
+        const next = await store.update("default", { status: "Échec" });
         assert.equal(next.state.version, 2);
         assert.deepEqual(store.hub.history.map((c) => c.status), [
           "En cours",

@@ -13,6 +13,7 @@ import {
   assertWokenBy,
   storeSuite,
 } from "../store_suite.ts";
+import { taskSuite } from "../task_suite.ts";
 import { waitFor } from "../../support/server.ts";
 import { faultyKv } from "./faulty_kv.ts";
 
@@ -36,13 +37,25 @@ storeSuite("kv store", async () => {
   };
 });
 
+taskSuite("kv store", async (options) => {
+  const folder = await tempFolder();
+  const store = await openKvStore(join(folder.path, "status.kv"), options);
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      await folder.dispose();
+    },
+  };
+});
+
 Deno.test("kv store: reopening the file keeps the state, the epoch and the history", async () => {
   const folder = await tempFolder();
   const path = join(folder.path, "status.kv");
   try {
     const first = await openKvStore(path);
     for (const status of ["En cours", "Échec", "Terminée"] as const) {
-      await first.update({ status });
+      await first.update("default", { status });
     }
     const before = { state: first.hub.state, history: first.hub.history };
     await first.close();
@@ -52,7 +65,7 @@ Deno.test("kv store: reopening the file keeps the state, the epoch and the histo
       assert.deepEqual(again.hub.state, before.state);
       assert.equal(again.hub.state.version, 3);
       assert.deepEqual(again.hub.history, before.history);
-      const next = await again.update({ status: "En cours" });
+      const next = await again.update("default", { status: "En cours" });
       assert.equal(next.state.version, 4);
       assert.equal(next.state.epoch, before.state.epoch);
     } finally {
@@ -104,7 +117,7 @@ Deno.test("kv store: two stores on one file", async (t) => {
       "an update through one wakes the polls held on the other",
       async () => {
         const held = [a.hub.hold(5_000), a.hub.hold(5_000)];
-        const result = await b.update({ status: "En cours" });
+        const result = await b.update("default", { status: "En cours" });
         await assertWokenBy(held, result.state);
         assert.deepEqual(a.hub.state, result.state);
       },
@@ -117,7 +130,8 @@ Deno.test("kv store: two stores on one file", async (t) => {
         const results = await Promise.all(
           Array.from(
             { length: 60 },
-            (_, i) => (i % 2 ? a : b).update({ status: STATUSES[i % 4] }),
+            (_, i) =>
+              (i % 2 ? a : b).update("default", { status: STATUSES[i % 4] }),
           ),
         );
         const changed = results.filter((r) => r.kind === "changed");
@@ -156,7 +170,7 @@ Deno.test("kv store: a wiped database starts a new epoch and resets held polls",
   const kv = await Deno.openKv(":memory:");
   const store = await KvStore.open(kv);
   try {
-    await store.update({ status: "En cours" });
+    await store.update("default", { status: "En cours" });
     const oldEpoch = store.hub.state.epoch;
     const held = store.hub.hold(5_000);
     await kv.delete(STATUS_KEY);
@@ -184,7 +198,7 @@ Deno.test("kv store: an update is decided on the stored state, not on the last o
       const at = new Date().toISOString();
       const next = {
         state: { status, version: version + 1, epoch, updatedAt: at },
-        history: [{ version: version + 1, status, at }],
+        history: [{ version: version + 1, status, at, source: "api" }],
       };
       assert.ok(
         (await kv.atomic().check(entry).set(STATUS_KEY, next).commit()).ok,
@@ -197,7 +211,7 @@ Deno.test("kv store: an update is decided on the stored state, not on the last o
       async () => {
         const seen = store.hub.state.version;
         const written = await writeBehind("En cours");
-        const result = await store.update({
+        const result = await store.update("default", {
           status: "Terminée",
           expectedVersion: seen,
         });
@@ -210,7 +224,7 @@ Deno.test("kv store: an update is decided on the stored state, not on the last o
       "the status another writer just set is unchanged, not a new version",
       async () => {
         const written = await writeBehind("Échec");
-        const result = await store.update({ status: "Échec" });
+        const result = await store.update("default", { status: "Échec" });
         assert.equal(result.kind, "unchanged");
         assert.deepEqual(result.state, written);
         const stored = await kv.get<{ state: { version: number } }>(STATUS_KEY);
@@ -227,7 +241,7 @@ Deno.test("kv store: a failed write is unavailable, writes nothing and wakes nob
   const { kv, failCommits } = faultyKv(raw);
   const store = await KvStore.open(kv, { retryMs: 20 });
   try {
-    await store.update({ status: "En cours" });
+    await store.update("default", { status: "En cours" });
     const before = store.hub.state;
     const stored = await raw.get(STATUS_KEY);
     const controller = new AbortController();
@@ -235,7 +249,7 @@ Deno.test("kv store: a failed write is unavailable, writes nothing and wakes nob
 
     failCommits(true);
     await assert.rejects(
-      () => store.update({ status: "Terminée" }),
+      () => store.update("default", { status: "Terminée" }),
       (error: unknown) =>
         error instanceof StoreUnavailableError &&
         error.message.includes("disk I/O error"),
@@ -254,7 +268,7 @@ Deno.test("kv store: a failed write is unavailable, writes nothing and wakes nob
       2_000,
       "the store to be healthy again",
     );
-    const next = await store.update({ status: "Terminée" });
+    const next = await store.update("default", { status: "Terminée" });
     assert.equal(next.state.version, before.version + 1);
     const woken = await held;
     assert.equal(woken.kind, "changed");
@@ -272,7 +286,7 @@ Deno.test("kv store: a closed store refuses updates and is not healthy", async (
   await store.close();
   assert.equal(store.healthy(), false);
   await assert.rejects(
-    () => store.update({ status: "En cours" }),
+    () => store.update("default", { status: "En cours" }),
     StoreUnavailableError,
   );
 });

@@ -132,7 +132,7 @@ Deno.test("redis store: a frozen Redis", needs(REDIS_SERVER), async (t) => {
       log: (line) => log.push(line),
     });
     try {
-      await store.update({ status: "En cours" });
+      await store.update("default", { status: "En cours" });
       assert.deepEqual(await store.checkHealth(), { ok: true });
 
       await frozen(redis, async () => {
@@ -155,7 +155,7 @@ Deno.test("redis store: a frozen Redis", needs(REDIS_SERVER), async (t) => {
             await assert.rejects(
               () =>
                 bounded(
-                  store.update({ status: "Terminée" }),
+                  store.update("default", { status: "Terminée" }),
                   5_000,
                   "the update",
                 ),
@@ -177,7 +177,7 @@ Deno.test("redis store: a frozen Redis", needs(REDIS_SERVER), async (t) => {
         async () => {
           // Commands run in order: the refused one ran before this one.
           const next = await bounded(
-            store.update({ status: "Échec" }),
+            store.update("default", { status: "Échec" }),
             5_000,
             "the update after the thaw",
           );

@@ -27,6 +27,7 @@ import {
   assertWokenBy,
   storeSuite,
 } from "../store_suite.ts";
+import { taskSuite } from "../task_suite.ts";
 import {
   needsRedis,
   type RedisServer,
@@ -41,6 +42,26 @@ storeSuite("redis store", async () => {
   const redis = await startRedis();
   try {
     const store = await openRedisStore(redis.url);
+    return {
+      store,
+      async dispose() {
+        try {
+          await store.close();
+        } finally {
+          await redis.stop();
+        }
+      },
+    };
+  } catch (error) {
+    await redis.stop();
+    throw error;
+  }
+}, needsRedis.options());
+
+taskSuite("redis store", async (options) => {
+  const redis = await startRedis();
+  try {
+    const store = await openRedisStore(redis.url, options);
     return {
       store,
       async dispose() {
@@ -119,7 +140,7 @@ function other(state: TaskState): Status {
 Deno.test("redis store: replies and messages are read back only when they are states", async (t) => {
   const at = "2026-01-01T00:00:00.000Z";
   const change = (version: number, status: string) =>
-    JSON.stringify({ version, status, at });
+    JSON.stringify({ version, status, at, source: "api" as const });
   await t.step("a read reply: the state and its contiguous history", () => {
     assert.deepEqual(
       parseSnapshot([
@@ -132,8 +153,8 @@ Deno.test("redis store: replies and messages are read back only when they are st
       {
         state: { status: "Échec", version: 7, epoch: "e", updatedAt: at },
         history: [
-          { version: 6, status: "En cours", at },
-          { version: 7, status: "Échec", at },
+          { version: 6, status: "En cours", at, source: "api" as const },
+          { version: 7, status: "Échec", at, source: "api" as const },
         ],
       },
     );
@@ -186,15 +207,20 @@ Deno.test("redis store: what a state that arrives means for the one held", async
   const held = {
     state: state(2),
     history: [
-      { version: 1, status: "En cours" as const, at },
-      { version: 2, status: "Terminée" as const, at },
+      { version: 1, status: "En cours" as const, at, source: "api" as const },
+      { version: 2, status: "Terminée" as const, at, source: "api" as const },
     ],
   };
   const none = new Set<string>();
   await t.step("the next version is applied with its change appended", () => {
     assert.deepEqual(intake(held, state(3), none), {
       kind: "next",
-      history: [...held.history, { version: 3, status: "En cours", at }],
+      history: [...held.history, {
+        version: 3,
+        status: "En cours",
+        at,
+        source: "api" as const,
+      }],
     });
   });
   await t.step("the same or an older version is already known", () => {
@@ -238,7 +264,7 @@ needsRedis.test("redis store: the script decides every update as lib/domain/upda
         for (const to of STATUSES) {
           for (const expected of ["none", "current", "stale"] as const) {
             if (store.hub.state.status !== from) {
-              await store.update({ status: from });
+              await store.update("default", { status: from });
             }
             const current = store.hub.state;
             const request = {
@@ -250,7 +276,7 @@ needsRedis.test("redis store: the script decides every update as lib/domain/upda
                 : current.version + 1,
             };
             const decided = transition(current, request, new Date());
-            const result = await store.update(request);
+            const result = await store.update("default", request);
             const what = `${from} → ${to}, expected version ${expected}`;
             assert.equal(result.kind, decided.kind, what);
             assert.equal(result.state.version, decided.state.version, what);
@@ -268,7 +294,7 @@ needsRedis.test("redis store: reopening keeps the state, the epoch and the last 
   await withRedis(async (redis) => {
     const before = await withStores(redis, 1, async ([store]) => {
       for (let i = 0; i < 105; i++) {
-        await store.update({ status: STATUSES[(i % 3) + 1] });
+        await store.update("default", { status: STATUSES[(i % 3) + 1] });
       }
       return { state: store.hub.state, history: store.hub.history };
     });
@@ -278,7 +304,9 @@ needsRedis.test("redis store: reopening keeps the state, the epoch and the last 
       assert.equal(again.hub.history.length, 100);
       assert.equal(again.hub.history[0].version, 6);
       assert.deepEqual(again.hub.history, before.history);
-      const next = await again.update({ status: other(again.hub.state) });
+      const next = await again.update("default", {
+        status: other(again.hub.state),
+      });
       assert.equal(next.state.version, 106);
       assert.equal(next.state.epoch, before.state.epoch);
     });
@@ -305,7 +333,7 @@ needsRedis.test("redis store: several stores on one Redis", async (t) => {
         "an update through one wakes the polls held on the others",
         async () => {
           const held = [a.hub.hold(5_000), c.hub.hold(5_000)];
-          const result = await b.update({ status: "En cours" });
+          const result = await b.update("default", { status: "En cours" });
           await assertWokenBy(held, result.state);
           assert.deepEqual(a.hub.state, result.state);
           assert.deepEqual(c.hub.state, result.state);
@@ -320,7 +348,8 @@ needsRedis.test("redis store: several stores on one Redis", async (t) => {
           const results = await Promise.all(
             Array.from(
               { length: 90 },
-              (_, i) => stores[i % 3].update({ status: STATUSES[i % 4] }),
+              (_, i) =>
+                stores[i % 3].update("default", { status: STATUSES[i % 4] }),
             ),
           );
           const changed = results.filter((r) => r.kind === "changed");
@@ -363,7 +392,7 @@ needsRedis.test("redis store: an update is decided on the stored state, not on t
         const seen = store.hub.state.version;
         await command(updateArgs("Échec", { channel: "elsewhere" }));
         assert.equal(store.hub.state.version, seen);
-        const result = await store.update({
+        const result = await store.update("default", {
           status: "Terminée",
           expectedVersion: seen,
         });
@@ -381,12 +410,12 @@ needsRedis.test("redis store: an update is decided on the stored state, not on t
 needsRedis.test("redis store: a wiped database starts a new epoch and resets held polls", async () => {
   await withRedis((redis) =>
     withStores(redis, 2, async ([a, b]) => {
-      await a.update({ status: "En cours" });
+      await a.update("default", { status: "En cours" });
       const oldEpoch = a.hub.state.epoch;
       await waitFor(() => b.hub.state.version === 1, 5_000, "b to see v1");
       const held = a.hub.hold(5_000);
       await withClient(redis, (command) => command(["FLUSHDB"]));
-      const result = await b.update({ status: "Échec" });
+      const result = await b.update("default", { status: "Échec" });
       assert.notEqual(result.state.epoch, oldEpoch);
       assert.equal(result.state.version, 1);
       const outcome = await held;
@@ -399,7 +428,12 @@ needsRedis.test("redis store: a wiped database starts a new epoch and resets hel
       );
       assert.deepEqual(a.hub.state, result.state);
       assert.deepEqual(a.hub.history, [
-        { version: 1, status: "Échec", at: result.state.updatedAt },
+        {
+          version: 1,
+          status: "Échec",
+          at: result.state.updatedAt,
+          source: "api" as const,
+        },
       ]);
     })
   );
@@ -414,7 +448,7 @@ needsRedis.test("redis store: a status in another database of the server is not 
       const held = mine.hub.hold(10_000);
       const theirs = await openRedisStore(`${redis.url}/1`);
       try {
-        await theirs.update({ status: "Échec" });
+        await theirs.update("default", { status: "Échec" });
       } finally {
         await theirs.close();
       }
@@ -461,7 +495,7 @@ needsRedis.test("redis store: a change published while the subscription was down
 needsRedis.test("redis store: Redis lost at run time", async (t) => {
   await withRedis((redis) =>
     withStores(redis, 1, async ([store]) => {
-      await store.update({ status: "En cours" });
+      await store.update("default", { status: "En cours" });
       const before = store.hub.state;
       const held = store.hub.hold(30_000);
 
@@ -469,7 +503,7 @@ needsRedis.test("redis store: Redis lost at run time", async (t) => {
         await redis.stop();
         await waitFor(() => !store.healthy(), 5_000, "the store to notice");
         await assert.rejects(
-          () => store.update({ status: "Terminée" }),
+          () => store.update("default", { status: "Terminée" }),
           (error: unknown) =>
             error instanceof StoreUnavailableError &&
             error.message.includes(`REDIS_URL ${redis.url}`),
@@ -495,7 +529,7 @@ needsRedis.test("redis store: Redis lost at run time", async (t) => {
           assert.equal(body.version, 0);
           assert.notEqual(body.epoch, before.epoch);
           assert.equal(store.hub.state.epoch, body.epoch);
-          const next = await store.update({ status: "Terminée" });
+          const next = await store.update("default", { status: "Terminée" });
           assert.equal(next.state.version, 1);
           assert.equal(next.state.epoch, body.epoch);
         },
@@ -573,7 +607,7 @@ needsRedis.test("redis store: a closed store refuses updates and is not healthy"
     await store.close();
     assert.equal(store.healthy(), false);
     await assert.rejects(
-      () => store.update({ status: "En cours" }),
+      () => store.update("default", { status: "En cours" }),
       StoreUnavailableError,
     );
   });
