@@ -47,7 +47,7 @@ export function ConnectionIndicator(props: { indicator: Indicator }) {
       {detail && (
         <span
           id="connection-detail"
-          class="text-xs text-slate-600 dark:text-slate-300"
+          class="text-xs"
         >
           {detail}
         </span>

@@ -65,11 +65,20 @@ export function LockIcon(props: IconProps) {
   );
 }
 
-/** A bin, to clear the log. */
-export function TrashIcon(props: IconProps) {
+/** A box with an arrow: a link that leaves the page. */
+export function ExternalIcon(props: IconProps) {
   return (
     <svg {...SVG_PROPS} class={props.class}>
-      <path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3" />
+      <path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />
+    </svg>
+  );
+}
+
+/** A bell, for "me prévenir". */
+export function BellIcon(props: IconProps) {
+  return (
+    <svg {...SVG_PROPS} class={props.class}>
+      <path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4" />
     </svg>
   );
 }

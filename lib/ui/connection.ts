@@ -1,5 +1,5 @@
-/** The connection indicator: its states and how each reads. */
-import { PollStalledError, StatusApiError } from "../client/mod.ts";
+/** The connection indicator: its states, how each reads, and how soon to retry. */
+import { PollStalledError, StatusApiError } from "../client/errors.ts";
 import { secondsUntil } from "./format.ts";
 
 /** Where the long poll stands. */
@@ -10,10 +10,14 @@ export type Connection =
     kind: "reconnecting";
     /** 1 for the first failure in a row, then 2, 3, … */
     attempt: number;
-    /** When the next try starts, in ms since the epoch. */
+    /** When the last poll failed, in ms since the epoch. */
+    failedAt: number;
+    /** When the client's backoff starts the next try, in ms since the epoch. */
     retryAt: number;
     /** Why the last poll failed, in French. */
     reason: string;
+    /** The server could not be reached at all (rather than answering an error). */
+    unreachable: boolean;
   };
 
 /** What the indicator shows: the browser being offline beats everything else. */
@@ -42,11 +46,21 @@ export function describeFailure(error: unknown): string {
   return "serveur injoignable";
 }
 
-/** The indicator for `connection` at `now`, given whether the browser is online. */
+/**
+ * True when `error` says nothing answered (the server is down or
+ * restarting), as opposed to a server that answered with a refusal and
+ * perhaps a `Retry-After` to respect.
+ */
+export function isUnreachable(error: unknown): boolean {
+  return !(error instanceof StatusApiError);
+}
+
+/** The indicator for `connection` at `now`, given whether the browser is online and the tab visible. */
 export function indicatorOf(
   connection: Connection,
   online: boolean,
   now: number,
+  visible = true,
 ): Indicator {
   if (!online) {
     return {
@@ -61,7 +75,7 @@ export function indicatorOf(
     case "live":
       return { kind: "live", label: "En direct" };
     case "reconnecting": {
-      const seconds = secondsUntil(connection.retryAt, now);
+      const seconds = secondsUntil(nextTryAt(connection, visible), now);
       return {
         kind: "reconnecting",
         label: "Reconnexion",
@@ -71,4 +85,37 @@ export function indicatorOf(
       };
     }
   }
+}
+
+/** While the tab is visible, an unreachable server is tried again at least this often. */
+export const VISIBLE_RETRY_MS = 2_000;
+
+/**
+ * When the next try starts: when the client's backoff says, except that a
+ * server that could not be reached is tried again within
+ * {@link VISIBLE_RETRY_MS} of the failure while someone looks at the page
+ * (so that the page is back within about two seconds of the server). A
+ * server that answered (503 with `Retry-After`, say) is left the time it
+ * asked for.
+ */
+export function nextTryAt(
+  connection: Extract<Connection, { kind: "reconnecting" }>,
+  visible: boolean,
+): number {
+  if (!visible || !connection.unreachable) return connection.retryAt;
+  return Math.min(connection.retryAt, connection.failedAt + VISIBLE_RETRY_MS);
+}
+
+/**
+ * How long until a visible tab should cut the backoff short (see
+ * {@link nextTryAt}), or undefined to let the backoff run.
+ */
+export function visibleRetryIn(
+  connection: Connection,
+  visible: boolean,
+  now: number,
+): number | undefined {
+  if (connection.kind !== "reconnecting") return undefined;
+  const at = nextTryAt(connection, visible);
+  return at < connection.retryAt ? Math.max(0, at - now) : undefined;
 }

@@ -1,4 +1,24 @@
-/** Time formatting for the page, in French. */
+/** Time formatting for the pages, in French, in the reader's time zone. */
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** A day, as the pages count it: older times carry their date. */
+export const DAY = 24 * HOUR;
+
+const MONTHS = [
+  "janv.",
+  "févr.",
+  "mars",
+  "avr.",
+  "mai",
+  "juin",
+  "juil.",
+  "août",
+  "sept.",
+  "oct.",
+  "nov.",
+  "déc.",
+];
 
 function pad(value: number): string {
   return String(value).padStart(2, "0");
@@ -10,6 +30,50 @@ export function clockTime(at: number): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${
     pad(date.getSeconds())
   }`;
+}
+
+/** Local time of `at` as `HH:MM`. */
+export function shortTime(at: number): string {
+  const date = new Date(at);
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** The local date of `at` as "12 mars", with the year when it is not `now`'s ("12 mars 2023"). */
+export function shortDate(at: number, now: number): string {
+  const date = new Date(at);
+  const year = date.getFullYear() === new Date(now).getFullYear()
+    ? ""
+    : ` ${date.getFullYear()}`;
+  return `${date.getDate()} ${MONTHS[date.getMonth()]}${year}`;
+}
+
+/**
+ * `at` as a reader places it: "14:02" within a day of `now`, else
+ * "le 12 mars à 14:02" (times more than a day old carry their date).
+ */
+export function moment(at: number, now: number): string {
+  if (now - at < DAY) return shortTime(at);
+  return `le ${shortDate(at, now)} à ${shortTime(at)}`;
+}
+
+/**
+ * A duration in words, as precise as it needs to be: "12 s", "12 min",
+ * "2 h 05", "3 j 4 h". Negative durations (clocks that disagree) read as 0 s.
+ */
+export function duration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${pad(minutes % 60)}`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} j` : `${days} j ${hours % 24} h`;
+}
+
+/** "depuis 12 min, depuis 14:02": how long a status has held, and since when. */
+export function sinceText(since: number, now: number): string {
+  return `depuis ${duration(now - since)}, depuis ${moment(since, now)}`;
 }
 
 /**
@@ -29,14 +93,14 @@ export function timeAgo(then: number, now: number): string {
 }
 
 /**
- * How often a `timeAgo` text of an age of `ageMs` must be recomputed to
- * stay right: every second under a minute, then every 15 s, then every
- * minute, so that an idle page does not wake up for nothing.
+ * How often a text about an age of `ageMs` must be recomputed to stay
+ * right: every second under a minute, then every 15 s, then every minute,
+ * so that an idle page does not wake up for nothing.
  */
 export function refreshEvery(ageMs: number): number {
-  if (ageMs < 60_000) return 1_000;
-  if (ageMs < 3_600_000) return 15_000;
-  return 60_000;
+  if (ageMs < MINUTE) return 1_000;
+  if (ageMs < HOUR) return 15_000;
+  return MINUTE;
 }
 
 /** Whole seconds from `now` until `at`, never negative (rounded up: "dans 1 s" until it is due). */

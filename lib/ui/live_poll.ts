@@ -1,5 +1,8 @@
 /** Runs this tab's long poll through the one client, as {@link LiveEvent}s. */
-import { type FetchLike, watch } from "../client/mod.ts";
+// The client's modules themselves, not mod.ts: what mod.ts re-exports would
+// all be reachable from the page's bundle, the board's client code included.
+import type { FetchLike } from "../client/http.ts";
+import { watch } from "../client/watch.ts";
 import type { TaskState } from "../domain/task_state.ts";
 import { describeFailure } from "./connection.ts";
 import { type LiveEvent, toLiveEvent } from "./live_state.ts";
@@ -40,14 +43,19 @@ export function runLivePoll(
       try {
         for await (const event of current) {
           if ("state" in event) known = event.state;
-          publish(toLiveEvent(event, Date.now()));
+          const live = toLiveEvent(event, Date.now());
+          if (live !== undefined) publish(live);
         }
       } catch (error) {
+        const now = Date.now();
         publish({
           type: "reconnecting",
           attempt: 1,
-          retryAt: Date.now() + FATAL_PAUSE_MS,
+          failedAt: now,
+          retryAt: now + FATAL_PAUSE_MS,
           reason: describeFailure(error),
+          // The server answered, and a retry cannot fix what it said.
+          unreachable: false,
         });
         await pause(FATAL_PAUSE_MS, signal, (wake) => retry = wake);
       }

@@ -1,14 +1,19 @@
 /**
- * The page's state and its one reducer: what the long poll reports (from
- * this tab's poll or another tab's), the browser going on or off line, and
- * the admin's actions, all turned into the shown status, the indicator and
- * the activity log.
+ * A task page's live state and its one reducer: what the long poll reports
+ * (from this tab's poll or another tab's) and the browser going on or off
+ * line, turned into the shown status, its history, the connection and the
+ * connection journal.
  */
-import type { WatchEvent } from "../client/mod.ts";
-import type { TaskState } from "../domain/task_state.ts";
+import type { ChangeEvent, WatchEvent } from "../client/events.ts";
+import type { Change, TaskState } from "../domain/task_state.ts";
 import type { Status } from "../domain/statuses.ts";
-import { type LogEntry, type LogFact, prepend } from "./activity_log.ts";
-import { type Connection, describeFailure } from "./connection.ts";
+import { DEFAULT_SOURCE } from "../domain/change_source.ts";
+import {
+  type Connection,
+  describeFailure,
+  isUnreachable,
+} from "./connection.ts";
+import { mergeChanges } from "./history.ts";
 
 /**
  * A poll event in a form that crosses a BroadcastChannel: plain data, the
@@ -17,59 +22,121 @@ import { type Connection, describeFailure } from "./connection.ts";
  */
 export type LiveEvent =
   | { type: "snapshot"; state: TaskState }
-  | { type: "change"; from: Status; state: TaskState }
-  | { type: "truncated"; missed: number }
+  | { type: "change"; change: Change; state: TaskState }
   | { type: "reset"; state: TaskState }
   | { type: "connected" }
-  | { type: "reconnecting"; attempt: number; retryAt: number; reason: string };
+  | {
+    type: "reconnecting";
+    attempt: number;
+    failedAt: number;
+    retryAt: number;
+    reason: string;
+    unreachable: boolean;
+  };
 
 /** Everything that changes the page. `at` is the time of the action (ms since the epoch). */
 export type LiveAction =
   | { type: "event"; event: LiveEvent; at: number }
-  /** Another tab's poll is already connected: take its connection as is, without a log line. */
-  | { type: "connection"; connection: Connection }
-  | { type: "network"; online: boolean; at: number }
+  /** Another tab's poll is running: take what it knows, without a journal line. */
   | {
-    type: "admin";
-    status: Status;
-    ok: boolean;
-    message: string;
-    version?: number;
-    at: number;
+    type: "adopt";
+    task: TaskState;
+    history: readonly Change[];
+    connection: Connection;
   }
-  | { type: "clear" };
+  | { type: "network"; online: boolean; at: number };
+
+/** A connection event, for the journal (apart from the task's changes). */
+export type JournalFact =
+  | { kind: "lost"; reason: string }
+  | { kind: "restored" }
+  | { kind: "offline" }
+  | { kind: "online" }
+  | { kind: "reset"; status: Status };
+
+/** One line of the connection journal. */
+export type JournalEntry = JournalFact & { id: number; at: number };
+
+/** How a connection event reads. */
+export function journalText(fact: JournalFact): string {
+  switch (fact.kind) {
+    case "lost":
+      return `Connexion perdue : ${fact.reason}`;
+    case "restored":
+      return "Connexion rétablie";
+    case "offline":
+      return "Navigateur hors ligne";
+    case "online":
+      return "Navigateur de nouveau en ligne";
+    case "reset":
+      return `Le serveur a repris à zéro : statut « ${fact.status} »`;
+  }
+}
+
+/** Journal lines kept; older ones fall off. */
+export const JOURNAL_CAP = 20;
 
 /** What the page shows. */
 export interface LiveState {
   task: TaskState;
+  /** The changes of this epoch the page knows, oldest first (see history.ts). */
+  history: readonly Change[];
   connection: Connection;
   /** The browser's own idea of being online. */
   online: boolean;
-  /** Newest first. */
-  log: readonly LogEntry[];
+  /**
+   * Since when the page has been cut off from the server (failing polls or
+   * no network), in ms since the epoch; undefined while it is in touch. The
+   * status shown is then only the last one known.
+   */
+  cutSince?: number;
+  /** Connection events, newest first. */
+  journal: readonly JournalEntry[];
   nextId: number;
 }
 
-/** The state of a page just rendered with `task`. */
-export function initialLiveState(task: TaskState, online = true): LiveState {
+/** The state of a page just rendered with `task` and its kept `history`. */
+export function initialLiveState(
+  task: TaskState,
+  history: readonly Change[] = [],
+): LiveState {
   return {
     task,
+    history,
     connection: { kind: "connecting" },
-    online,
-    log: [],
+    online: true,
+    journal: [],
     nextId: 1,
   };
 }
 
-/** Turns what the client's `watch` yields into a {@link LiveEvent}. */
-export function toLiveEvent(event: WatchEvent, now: number): LiveEvent {
+/** The change a client `change` event stands for (with its source, when the client passes it on). */
+function changeOf(event: ChangeEvent): Change {
+  const change: Change = {
+    version: event.version,
+    status: event.to,
+    at: event.at,
+    source: event.source ?? DEFAULT_SOURCE,
+  };
+  if (event.actor !== undefined) change.actor = event.actor;
+  return change;
+}
+
+/**
+ * Turns what the client's `watch` yields into a {@link LiveEvent}; undefined
+ * for what the page need not hear (a `truncated`: the history shows the hole).
+ */
+export function toLiveEvent(
+  event: WatchEvent,
+  now: number,
+): LiveEvent | undefined {
   switch (event.type) {
     case "snapshot":
       return { type: "snapshot", state: event.state };
     case "change":
-      return { type: "change", from: event.from, state: event.state };
+      return { type: "change", change: changeOf(event), state: event.state };
     case "truncated":
-      return { type: "truncated", missed: event.missed };
+      return undefined;
     case "reset":
       return { type: "reset", state: event.state };
     case "connected":
@@ -78,85 +145,66 @@ export function toLiveEvent(event: WatchEvent, now: number): LiveEvent {
       return {
         type: "reconnecting",
         attempt: event.attempt,
+        failedAt: now,
         retryAt: now + event.delayMs,
         reason: describeFailure(event.error),
+        unreachable: isUnreachable(event.error),
       };
   }
 }
 
-function log(state: LiveState, fact: LogFact, at: number): LiveState {
+function note(state: LiveState, fact: JournalFact, at: number): LiveState {
+  const entry = { ...fact, id: state.nextId, at } as JournalEntry;
   return {
     ...state,
-    log: prepend(state.log, { ...fact, id: state.nextId, at } as LogEntry),
+    journal: [entry, ...state.journal.slice(0, JOURNAL_CAP - 1)],
     nextId: state.nextId + 1,
   };
 }
 
-/** Takes `next` as the shown state if it is news, logging how it differs. */
-function adopt(state: LiveState, next: TaskState, at: number): LiveState {
-  const known = state.task;
-  if (next.epoch !== known.epoch) {
-    return log(
-      { ...state, task: next },
-      { kind: "reset", status: next.status, version: next.version },
-      at,
-    );
-  }
-  // Same sequence: an older or equal version is news already shown (another
-  // tab's late echo, a snapshot of what was rendered).
-  if (next.version <= known.version) return state;
-  return log(
-    { ...state, task: next },
-    {
-      kind: "change",
-      from: known.status,
-      to: next.status,
-      version: next.version,
-    },
-    Date.parse(next.updatedAt) || at,
+/** Starts over on `next`, a state of another epoch: the history so far is void. */
+function restart(state: LiveState, next: TaskState, at: number): LiveState {
+  return note(
+    { ...state, task: next, history: [] },
+    { kind: "reset", status: next.status },
+    at,
   );
+}
+
+/** Takes `next` if it is newer than the shown state (an older one is an echo already shown). */
+function advance(state: LiveState, next: TaskState): LiveState {
+  return next.version > state.task.version ? { ...state, task: next } : state;
 }
 
 function onEvent(state: LiveState, event: LiveEvent, at: number): LiveState {
   switch (event.type) {
     case "snapshot":
-      return adopt(state, event.state, at);
+      if (event.state.epoch !== state.task.epoch) {
+        return restart(state, event.state, at);
+      }
+      return advance(state, event.state);
     case "change": {
-      const next = event.state;
-      if (next.epoch !== state.task.epoch) return adopt(state, next, at);
-      if (next.version <= state.task.version) return state;
-      return log(
-        { ...state, task: next },
-        {
-          kind: "change",
-          // The status just before this version; when an earlier one was
-          // never shown here (a hole), the shown one is what the reader saw.
-          from: next.version === state.task.version + 1
-            ? event.from
-            : state.task.status,
-          to: next.status,
-          version: next.version,
-        },
-        Date.parse(next.updatedAt) || at,
-      );
+      if (event.state.epoch !== state.task.epoch) {
+        return { ...restart(state, event.state, at), history: [event.change] };
+      }
+      const history = mergeChanges(state.history, [event.change]);
+      const next = advance(state, event.state);
+      return history === state.history ? next : { ...next, history };
     }
-    case "truncated":
-      return log(state, { kind: "truncated", missed: event.missed }, at);
     case "reset":
-      return log(
-        { ...state, task: event.state },
-        {
-          kind: "reset",
-          status: event.state.status,
-          version: event.state.version,
-        },
-        at,
-      );
+      return restart(state, event.state, at);
     case "connected": {
+      if (state.connection.kind === "live" && state.cutSince === undefined) {
+        return state;
+      }
       const was = state.connection.kind;
-      const next: LiveState = { ...state, connection: { kind: "live" } };
+      const next: LiveState = {
+        ...state,
+        connection: { kind: "live" },
+        cutSince: state.online ? undefined : state.cutSince,
+      };
       return was === "reconnecting"
-        ? log(next, { kind: "restored" }, at)
+        ? note(next, { kind: "restored" }, at)
         : next;
     }
     case "reconnecting": {
@@ -166,45 +214,59 @@ function onEvent(state: LiveState, event: LiveEvent, at: number): LiveState {
         connection: {
           kind: "reconnecting",
           attempt: event.attempt,
+          failedAt: event.failedAt,
           retryAt: event.retryAt,
           reason: event.reason,
+          unreachable: event.unreachable,
         },
+        cutSince: state.cutSince ?? event.failedAt,
       };
       return was === "reconnecting"
         ? next
-        : log(next, { kind: "lost", reason: event.reason }, at);
+        : note(next, { kind: "lost", reason: event.reason }, at);
     }
   }
 }
 
-/** The one reducer of the page. */
+/** The one reducer of a task page. */
 export function liveReducer(state: LiveState, action: LiveAction): LiveState {
   switch (action.type) {
     case "event":
       return onEvent(state, action.event, action.at);
-    case "connection":
-      return { ...state, connection: action.connection };
-    case "network":
+    case "adopt": {
+      const { task, connection } = action;
+      const base: LiveState = task.epoch === state.task.epoch
+        ? {
+          ...advance(state, task),
+          history: mergeChanges(state.history, action.history),
+        }
+        : { ...state, task, history: action.history };
+      return {
+        ...base,
+        connection,
+        cutSince: connection.kind === "reconnecting"
+          ? base.cutSince ?? connection.failedAt
+          : base.online
+          ? undefined
+          : base.cutSince,
+      };
+    }
+    case "network": {
       if (action.online === state.online) return state;
-      return log(
-        { ...state, online: action.online },
+      const next: LiveState = {
+        ...state,
+        online: action.online,
+        cutSince: action.online
+          ? (state.connection.kind === "reconnecting"
+            ? state.cutSince
+            : undefined)
+          : state.cutSince ?? action.at,
+      };
+      return note(
+        next,
         { kind: action.online ? "online" : "offline" },
         action.at,
       );
-    case "admin":
-      return action.ok
-        ? log(state, {
-          kind: "admin",
-          status: action.status,
-          message: action.message,
-          version: action.version ?? state.task.version,
-        }, action.at)
-        : log(state, {
-          kind: "admin-error",
-          status: action.status,
-          message: action.message,
-        }, action.at);
-    case "clear":
-      return { ...state, log: [] };
+    }
   }
 }

@@ -6,10 +6,6 @@
  * lock is released and the next tab in the lock's queue takes over at once.
  * Where Web Locks are missing, beats over the channel elect the leader.
  */
-import type { TaskState } from "../domain/task_state.ts";
-import { isStatus } from "../domain/statuses.ts";
-import type { Connection } from "./connection.ts";
-import type { LiveEvent } from "./live_state.ts";
 import {
   BEAT_MS,
   type Election,
@@ -19,12 +15,15 @@ import {
   stepElection,
 } from "./election.ts";
 
-/** What tabs say to each other. */
-export type PeerMessage =
+/**
+ * What tabs say to each other: `E` is an event of the leader's poll, `S`
+ * what a tab knows (the leader's answer to a new tab).
+ */
+export type PeerMessage<E, S> =
   /** Leader → all: an event of its poll. */
-  | { type: "event"; event: LiveEvent }
+  | { type: "event"; event: E }
   /** Leader → all: what it knows now (answers `hello`). */
-  | { type: "sync"; task: TaskState; connection: Connection }
+  | { type: "sync"; sync: S }
   /** A new tab → leader: tell me what you know. */
   | { type: "hello" }
   /** A tab → leader: the network is back or I became visible; stop waiting. */
@@ -38,15 +37,18 @@ export type PeerMessage =
 export type Role = "leader" | "follower";
 
 /** What a tab does on a message from another. */
-export type PeerReaction =
-  | { do: "apply"; event: LiveEvent }
-  | { do: "adopt"; task: TaskState; connection: Connection }
+export type PeerReaction<E, S> =
+  | { do: "apply"; event: E }
+  | { do: "adopt"; sync: S }
   | { do: "send-sync" }
   | { do: "retry-now" }
   | { do: "nothing" };
 
 /** The decision table: leaders answer questions, followers take news. */
-export function reactTo(role: Role, message: PeerMessage): PeerReaction {
+export function reactTo<E, S>(
+  role: Role,
+  message: PeerMessage<E, S>,
+): PeerReaction<E, S> {
   // Beats and byes belong to the election, not to the poll.
   if (message.type === "beat" || message.type === "bye") {
     return { do: "nothing" };
@@ -58,55 +60,25 @@ export function reactTo(role: Role, message: PeerMessage): PeerReaction {
     return { do: "nothing" };
   }
   if (message.type === "event") return { do: "apply", event: message.event };
-  if (message.type === "sync") {
-    return { do: "adopt", task: message.task, connection: message.connection };
-  }
+  if (message.type === "sync") return { do: "adopt", sync: message.sync };
   return { do: "nothing" };
 }
 
-type Json = Record<string, unknown>;
+/** Checks what another tab sent (another version of the page may share the channel during a deploy). */
+export interface PeerParsers<E, S> {
+  event(value: unknown): E | undefined;
+  sync(value: unknown): S | undefined;
+}
 
-function isObject(value: unknown): value is Json {
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
-function isTask(value: unknown): value is TaskState {
-  return isObject(value) && isStatus(value.status) &&
-    Number.isSafeInteger(value.version) && typeof value.epoch === "string" &&
-    typeof value.updatedAt === "string";
-}
-
-function isConnection(value: unknown): value is Connection {
-  if (!isObject(value)) return false;
-  if (value.kind === "connecting" || value.kind === "live") return true;
-  return value.kind === "reconnecting" && typeof value.attempt === "number" &&
-    typeof value.retryAt === "number" && typeof value.reason === "string";
-}
-
-function isLiveEvent(value: unknown): value is LiveEvent {
-  if (!isObject(value)) return false;
-  switch (value.type) {
-    case "snapshot":
-    case "reset":
-      return isTask(value.state);
-    case "change":
-      return isStatus(value.from) && isTask(value.state);
-    case "truncated":
-      return typeof value.missed === "number";
-    case "connected":
-      return true;
-    case "reconnecting":
-      return isConnection({ ...value, kind: "reconnecting" });
-    default:
-      return false;
-  }
-}
-
-/**
- * Reads a message from another tab (another version of the page may share
- * the channel during a deploy): the message, or undefined if it is not one.
- */
-export function parsePeerMessage(data: unknown): PeerMessage | undefined {
+/** Reads a message from another tab: the message, or undefined if it is not one. */
+export function parsePeerMessage<E, S>(
+  data: unknown,
+  parsers: PeerParsers<E, S>,
+): PeerMessage<E, S> | undefined {
   if (!isObject(data)) return undefined;
   switch (data.type) {
     case "hello":
@@ -117,21 +89,21 @@ export function parsePeerMessage(data: unknown): PeerMessage | undefined {
       return typeof data.from === "number"
         ? { type: data.type, from: data.from }
         : undefined;
-    case "event":
-      return isLiveEvent(data.event)
-        ? { type: "event", event: data.event }
-        : undefined;
-    case "sync":
-      return isTask(data.task) && isConnection(data.connection)
-        ? { type: "sync", task: data.task, connection: data.connection }
-        : undefined;
+    case "event": {
+      const event = parsers.event(data.event);
+      return event === undefined ? undefined : { type: "event", event };
+    }
+    case "sync": {
+      const sync = parsers.sync(data.sync);
+      return sync === undefined ? undefined : { type: "sync", sync };
+    }
     default:
       return undefined;
   }
 }
 
 /** What the shared poll needs from the page. */
-export interface SharedPollHooks {
+export interface SharedPollHooks<E, S> {
   /**
    * Starts this tab's own poll (it is the leader now, until `signal`
    * aborts); `resume` is true when another tab polled before and this tab
@@ -139,15 +111,17 @@ export interface SharedPollHooks {
    */
   lead(
     signal: AbortSignal,
-    publish: (event: LiveEvent) => void,
+    publish: (event: E) => void,
     resume: boolean,
   ): { retryNow(): void };
   /** An event to show, from this tab's poll or the leader's. */
-  apply(event: LiveEvent): void;
+  apply(event: E): void;
   /** What the leader told a new tab. */
-  adopt(task: TaskState, connection: Connection): void;
+  adopt(sync: S): void;
   /** What this tab knows now (told to new tabs when leading). */
-  current(): { task: TaskState; connection: Connection };
+  current(): S;
+  /** Checks messages from other tabs. */
+  parsers: PeerParsers<E, S>;
 }
 
 /** A tab's membership of the shared poll. */
@@ -173,9 +147,9 @@ export interface LockManagerLike {
  * a secure context), with beats over the channel. Without BroadcastChannel
  * every tab polls on its own.
  */
-export function joinSharedPoll(
+export function joinSharedPoll<E, S>(
   name: string,
-  hooks: SharedPollHooks,
+  hooks: SharedPollHooks<E, S>,
   signal: AbortSignal,
   locks: LockManagerLike | undefined,
 ): SharedPoll {
@@ -188,8 +162,8 @@ export function joinSharedPoll(
     ? new BroadcastChannel(name)
     : undefined;
 
-  const post = (message: PeerMessage) => channel?.postMessage(message);
-  const publish = (event: LiveEvent) => {
+  const post = (message: PeerMessage<E, S>) => channel?.postMessage(message);
+  const publish = (event: E) => {
     hooks.apply(event);
     post({ type: "event", event });
   };
@@ -224,7 +198,7 @@ export function joinSharedPoll(
   }
 
   channel.onmessage = (message: MessageEvent) => {
-    const parsed = parsePeerMessage(message.data);
+    const parsed = parsePeerMessage(message.data, hooks.parsers);
     if (parsed === undefined) return;
     if (parsed.type === "beat" || parsed.type === "bye") {
       elect({ type: parsed.type, from: parsed.from, now: Date.now() });
@@ -240,13 +214,11 @@ export function joinSharedPoll(
       case "adopt":
         toldByPeer = true;
         elect({ type: "heard", now: Date.now() });
-        hooks.adopt(reaction.task, reaction.connection);
+        hooks.adopt(reaction.sync);
         break;
-      case "send-sync": {
-        const { task, connection } = hooks.current();
-        post({ type: "sync", task, connection });
+      case "send-sync":
+        post({ type: "sync", sync: hooks.current() });
         break;
-      }
       case "retry-now":
         leading?.retryNow();
         break;

@@ -1,85 +1,44 @@
 /**
- * How each status looks. Every class name is a whole string literal so that
- * the styles of classes the page only adds in the browser are generated too.
+ * How each status looks in the browser: its icon, the tab's title and
+ * favicon. Its colours are in palette.ts, written once into the page's
+ * stylesheet: an element takes a status's colours by carrying its name in
+ * `data-tone`, so the page's colour follows the status without a class per
+ * status in the browser's code.
  */
-import type { Status } from "../domain/statuses.ts";
+import { FINAL_STATUSES, type Status } from "../domain/statuses.ts";
 
 /** The icon drawn next to a status. */
 export type StatusIcon = "clock" | "spinner" | "check" | "cross";
 
-/** Classes and colours of one status. */
-export interface StatusLook {
-  icon: StatusIcon;
-  /** Badge: background, text and ring, light and dark. */
-  badge: string;
-  /** A small solid dot of the status colour (decorative). */
-  dot: string;
-  /** The thin band at the top of the card. */
-  band: string;
-  /** The admin button of this status when it is the current one. */
-  pressed: string;
-  /** Colour of the favicon, which is drawn on any tab background. */
-  favicon: string;
-  /** A few words on what the status means, for the page. */
-  caption: string;
-}
-
-/** The look of every status. */
-export const STATUS_LOOKS: Readonly<Record<Status, StatusLook>> = {
-  "En attente": {
-    icon: "clock",
-    badge:
-      "bg-amber-100 text-amber-900 ring-amber-300 dark:bg-amber-900 dark:text-amber-100 dark:ring-amber-700",
-    dot: "bg-amber-500",
-    band: "from-amber-400 to-orange-500",
-    pressed:
-      "bg-amber-100 text-amber-900 ring-amber-400 dark:bg-amber-900 dark:text-amber-100 dark:ring-amber-600",
-    favicon: "#d97706",
-    caption: "La tâche n'a pas encore commencé.",
-  },
-  "En cours": {
-    icon: "spinner",
-    badge:
-      "bg-blue-100 text-blue-800 ring-blue-300 dark:bg-blue-900 dark:text-blue-100 dark:ring-blue-700",
-    dot: "bg-blue-500",
-    band: "from-sky-400 to-blue-600",
-    pressed:
-      "bg-blue-100 text-blue-800 ring-blue-400 dark:bg-blue-900 dark:text-blue-100 dark:ring-blue-600",
-    favicon: "#2563eb",
-    caption: "La tâche est en train de tourner.",
-  },
-  "Terminée": {
-    icon: "check",
-    badge:
-      "bg-emerald-100 text-emerald-800 ring-emerald-300 dark:bg-emerald-900 dark:text-emerald-100 dark:ring-emerald-700",
-    dot: "bg-emerald-500",
-    band: "from-emerald-400 to-green-600",
-    pressed:
-      "bg-emerald-100 text-emerald-800 ring-emerald-400 dark:bg-emerald-900 dark:text-emerald-100 dark:ring-emerald-600",
-    favicon: "#16a34a",
-    caption: "La tâche s'est terminée avec succès.",
-  },
-  "Échec": {
-    icon: "cross",
-    badge:
-      "bg-red-100 text-red-800 ring-red-300 dark:bg-red-900 dark:text-red-100 dark:ring-red-700",
-    dot: "bg-red-500",
-    band: "from-rose-400 to-red-600",
-    pressed:
-      "bg-red-100 text-red-800 ring-red-400 dark:bg-red-900 dark:text-red-100 dark:ring-red-600",
-    favicon: "#dc2626",
-    caption: "La tâche s'est arrêtée sur une erreur.",
-  },
+/** The icon of every status. */
+export const STATUS_ICONS: Readonly<Record<Status, StatusIcon>> = {
+  "En attente": "clock",
+  "En cours": "spinner",
+  "Terminée": "check",
+  "Échec": "cross",
 };
 
-/** The page title for `status`, so that a background tab shows it. */
-export function pageTitle(status: Status): string {
-  return `● ${status} — Statut de la tâche`;
+/** The favicon's colour for each status: the status colour of the light palette. */
+export const FAVICON_COLOURS: Readonly<Record<Status, string>> = {
+  "En attente": "#b45309",
+  "En cours": "#1d4ed8",
+  "Terminée": "#15803d",
+  "Échec": "#b91c1c",
+};
+
+/** True for a status after which the task does not run any more. */
+export function isFinal(status: Status): boolean {
+  return FINAL_STATUSES.includes(status);
+}
+
+/** The page title for `status`, so that a background tab shows it: `● En cours — Déploiement`. */
+export function pageTitle(status: Status, name: string): string {
+  return `● ${status} — ${name}`;
 }
 
 /** A `data:` URL of an SVG favicon: a disc in the colour of `status`. */
 export function faviconHref(status: Status): string {
-  const colour = STATUS_LOOKS[status].favicon;
+  const colour = FAVICON_COLOURS[status];
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="14" fill="${colour}"/><circle cx="16" cy="16" r="6" fill="#fff" fill-opacity=".9"/></svg>`;
   return `data:image/svg+xml,${encodeURIComponent(svg)}`;

@@ -1,7 +1,7 @@
 /**
  * Clickjacking, tried in Chromium: a page of another origin (another port
  * of localhost) lays the status page, invisible, over a decoy and waits for
- * a click where the "Échec" button is. By default the browser refuses to
+ * a click where the "En cours" button is. By default the browser refuses to
  * frame the page, so the click changes nothing; with FRAME_ANCESTORS naming
  * that origin the same click does change the status (the attack is real,
  * and it is the header that stops it). And the page's own policy lets all
@@ -14,7 +14,8 @@ import { type PageFixture, pageTest } from "./fixture.ts";
 import type { OpenedPage } from "./page_driver.ts";
 
 const VIEWPORT = { width: 1280, height: 900 };
-const TARGET = '[data-choose="Échec"]';
+// A status the page sends at once (Terminée and Échec wait 5 s for "Annuler").
+const TARGET = '[data-choose="En cours"]';
 
 /** A second site, on another port: its page frames `?target=` over a decoy. */
 function startAttackerSite(): { origin: string } & AsyncDisposable {
@@ -44,7 +45,7 @@ async function serverState(app: AppProcess): Promise<{ version: number }> {
   return await (await fetch(`${app.url}/get-status`)).json();
 }
 
-/** Where the "Échec" button's centre is on `page`, which fills the viewport; then closes it. */
+/** Where the target button's centre is on `page`, which fills the viewport; then closes it. */
 async function targetPoint(page: Page): Promise<{ x: number; y: number }> {
   const box = await (await page.waitForSelector(TARGET))?.boundingBox();
   assert.ok(box, "the button is on screen");

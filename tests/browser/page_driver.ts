@@ -42,7 +42,8 @@ export async function openPage(
   const messages: OpenedPage["console"] = [];
   let polls = 0;
   page.on("request", (request) => {
-    if (new URL(request.url()).pathname === "/poll-status") polls++;
+    const path = new URL(request.url()).pathname;
+    if (path.endsWith("/poll-status") || path === "/poll-tasks") polls++;
   });
   const allowed = (text: string) => options.allow?.some((re) => re.test(text));
   page.on("console", (message) => {
@@ -76,10 +77,10 @@ export async function waitForStatus(
 ): Promise<void> {
   await page.waitForFunction(
     (want: string, version: number | null) => {
-      const badge = document.querySelector("#current-status");
-      const meta = document.querySelector("#status-meta")?.textContent ?? "";
-      return badge?.getAttribute("data-status") === want &&
-        (version === null || meta.startsWith(`Version ${version} `));
+      const shown = document.querySelector("#current-status");
+      return shown?.getAttribute("data-status") === want &&
+        (version === null ||
+          shown.getAttribute("data-version") === String(version));
     },
     { timeout: options.timeout ?? 5_000, polling: 20 },
     status,
@@ -98,17 +99,21 @@ export async function waitForConnection(
   });
 }
 
-/** The activity log's lines, newest first, without their times. */
-export function logLines(page: Page): Promise<string[]> {
+/** The history's change lines, newest first, as "status — origin" (without times and details). */
+export function historyLines(page: Page): Promise<string[]> {
   return page.$$eval(
-    "#activity-log li",
+    "#history li[data-version], #history-older li[data-version]",
     (items) =>
-      items.map((li) => li.lastElementChild?.textContent?.trim() ?? ""),
+      items.map((li) => {
+        const [status, detail] = li.lastElementChild?.children ?? [];
+        const origin = detail?.textContent?.split(" · ")[0] ?? "";
+        return `${status?.textContent?.trim()} — ${origin.trim()}`;
+      }),
   );
 }
 
-/** Waits until the log has a line matching `pattern`. */
-export async function waitForLogLine(
+/** Waits until the connection journal has a line matching `pattern`. */
+export async function waitForJournalLine(
   page: Page,
   pattern: RegExp,
   timeout = 5_000,
@@ -116,7 +121,7 @@ export async function waitForLogLine(
   await page.waitForFunction(
     (source: string, flags: string) => {
       const re = new RegExp(source, flags);
-      return [...document.querySelectorAll("#activity-log li")].some((li) =>
+      return [...document.querySelectorAll("#journal li")].some((li) =>
         re.test(li.textContent ?? "")
       );
     },
@@ -126,13 +131,27 @@ export async function waitForLogLine(
   );
 }
 
-/** Changes the status from outside the page, as any HTTP client would. */
-export function setStatus(
-  baseUrl: string,
+/** Changes the status from outside the page, as any HTTP client would (`base` may name a task: `…/tasks/x/`). */
+export async function setStatus(
+  base: string,
   status: Status,
   token?: string,
+  who: { source?: "page" | "cli" | "api"; actor?: string } = {},
 ): Promise<UpdateAnswer> {
-  return updateStatus(baseUrl, status, { token });
+  if (who.source === undefined && who.actor === undefined) {
+    return await updateStatus(base, status, { token });
+  }
+  const response = await fetch(`${base.replace(/\/$/, "")}/update-status`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ status, ...who }),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`update refused: ${JSON.stringify(body)}`);
+  return body;
 }
 
 /** The server's `status_waiters` gauge: polls held now. */
@@ -190,7 +209,7 @@ export async function refusePolls(page: Page): Promise<{ stop(): void }> {
   let refuse = true;
   page.on("request", (request) => {
     if (request.isInterceptResolutionHandled()) return;
-    const poll = new URL(request.url()).pathname === "/poll-status";
+    const poll = new URL(request.url()).pathname.endsWith("/poll-status");
     if (poll && refuse) {
       request.respond({
         status: 503,
@@ -203,4 +222,82 @@ export async function refusePolls(page: Page): Promise<{ stop(): void }> {
     }
   });
   return { stop: () => refuse = false };
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 to the app at `port` that rewrites each
+ * request's `Host` to `host`: to the app, its clients then name another
+ * machine, as a browser elsewhere on the network would (the proxy itself
+ * stays on loopback).
+ */
+export function hostRewritingProxy(
+  port: number,
+  host: string,
+): { url: string } & AsyncDisposable {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Deno.Conn>();
+  const pipe = async (
+    from: Deno.Conn,
+    to: Deno.Conn,
+    rewrite?: (text: string) => string,
+  ) => {
+    const buffer = new Uint8Array(64 * 1024);
+    try {
+      for (;;) {
+        const n = await from.read(buffer);
+        if (n === null) break;
+        const bytes = buffer.slice(0, n);
+        await to.write(
+          rewrite
+            ? new TextEncoder().encode(rewrite(new TextDecoder().decode(bytes)))
+            : bytes,
+        );
+      }
+    } catch {
+      // Either side went away: the test is over with this connection.
+    } finally {
+      for (const conn of [from, to]) {
+        try {
+          conn.close();
+        } catch {
+          // Already closed.
+        }
+      }
+    }
+  };
+  const serving = (async () => {
+    for await (const client of listener) {
+      const app = await Deno.connect({ hostname: "127.0.0.1", port });
+      conns.add(client).add(app);
+      pipe(
+        client,
+        app,
+        (text) => text.replace(/\r\nhost: [^\r]*/i, `\r\nHost: ${host}`),
+      );
+      pipe(app, client);
+    }
+  })().catch(() => {});
+  return {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch {
+          // Already closed.
+        }
+      }
+      await serving;
+    },
+  };
+}
+
+/** The computed background colour of `selector` as `#rrggbb`. */
+export function backgroundOf(page: Page, selector: string): Promise<string> {
+  return page.$eval(selector, (el) => {
+    const [r, g, b] = getComputedStyle(el).backgroundColor.match(/\d+/g)!
+      .map(Number);
+    return "#" + [r, g, b].map((c) => c.toString(16).padStart(2, "0")).join("");
+  });
 }

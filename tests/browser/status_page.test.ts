@@ -4,7 +4,7 @@ import { waitFor } from "../support/server.ts";
 import { pageTest } from "./fixture.ts";
 import {
   gzippedSize,
-  logLines,
+  historyLines,
   refusePolls,
   screenshot,
   setStatus,
@@ -12,7 +12,7 @@ import {
   waiters,
   waitForConnection,
   waitForHeldPolls,
-  waitForLogLine,
+  waitForJournalLine,
   waitForStatus,
 } from "./page_driver.ts";
 
@@ -23,7 +23,7 @@ const UNAUTHORIZED =
   /Failed to load resource: the server responded with a status of 401/;
 
 pageTest(
-  "with JavaScript off the page shows the current status",
+  "with JavaScript off the page shows the current status and says nothing false",
   {
     beforeOpen: (app) => setStatus(app.url, "Terminée"),
     page: { javaScript: false },
@@ -40,26 +40,40 @@ pageTest(
       await page.$eval("#current-status", (el) => el.textContent ?? ""),
       /Terminée/,
     );
+    // A relative time would go stale without a script: only the clock time shows.
     assert.match(
-      await page.$eval("#status-meta", (el) => el.textContent ?? ""),
-      /^Version 1 · mis à jour (à l'instant|il y a \d+ s)$/,
+      await page.$eval("#status-since", (el) => (el as HTMLElement).innerText),
+      /^depuis \d\d:\d\d$/,
     );
-    assert.equal(await page.title(), "● Terminée — Statut de la tâche");
+    assert.equal(await page.title(), "● Terminée — Tâche");
     assert.equal(await page.$eval("html", (el) => el.lang), "fr");
     const icon = await page.$eval(
       'link[rel="icon"]',
       (el) => el.getAttribute("href") ?? "",
     );
-    assert.match(decodeURIComponent(icon), /fill="#16a34a"/);
+    assert.match(decodeURIComponent(icon), /fill="#15803d"/);
     // Controls that need a script are hidden, and the page says why.
-    assert.equal(
-      await page.$eval(
-        "#admin-title",
-        (el) => getComputedStyle(el.closest("section")!).display,
-      ),
-      "none",
+    for (const hidden of ["#admin-title", "#connection", "#notify"]) {
+      assert.equal(
+        await page.$eval(hidden, (el) => {
+          for (let at: Element | null = el; at; at = at.parentElement) {
+            if (getComputedStyle(at).display === "none") return "none";
+          }
+          return "shown";
+        }),
+        "none",
+        `${hidden} is hidden`,
+      );
+    }
+    const text = await page.$eval("body", (el) => el.innerText);
+    assert.match(
+      text,
+      /JavaScript est désactivé : voici le statut à \d\d:\d\d/,
     );
-    assert.match(await page.content(), /JavaScript est désactivé/);
+    // Nothing claims the page is live.
+    assert.doesNotMatch(text, /en direct|se met à jour|Connexion…/i);
+    // The history is there, and true.
+    assert.deepEqual(await historyLines(page), ["Terminée — par l'API"]);
     const fresh = await fetch(`${app.url}/`);
     await fresh.body?.cancel();
     assert.equal(fresh.headers.get("cache-control"), "no-store");
@@ -67,7 +81,7 @@ pageTest(
 );
 
 pageTest(
-  "a click on a status button shows the new status and a log entry",
+  "a click on a status button shows the new status and one history line, and keeps the focus",
   async ({ page }) => {
     await waitForConnection(page, "live");
     assert.equal(
@@ -77,13 +91,15 @@ pageTest(
       ),
       "true",
     );
-    await page.click('[data-choose="En cours"]');
+    await page.focus('[data-choose="En cours"]');
+    await page.keyboard.press("Enter");
     await waitForStatus(page, "En cours", { version: 1 });
-    await waitForLogLine(page, /En attente → En cours \(version 1\)/);
-    await waitForLogLine(
-      page,
-      /Action admin « En cours » : Statut mis à jour avec succès/,
+    await waitFor(
+      async () => (await historyLines(page)).length === 1,
+      2_000,
+      "the history line",
     );
+    assert.deepEqual(await historyLines(page), ["En cours — depuis la page"]);
     assert.equal(
       await page.$eval(
         '[data-choose="En cours"]',
@@ -91,19 +107,26 @@ pageTest(
       ),
       "true",
     );
+    // The button used keeps the focus (it is never disabled, only aria-disabled).
+    assert.equal(
+      await page.evaluate(() =>
+        document.activeElement?.getAttribute("data-choose")
+      ),
+      "En cours",
+    );
     assert.equal(
       await page.$eval(
         '[data-choose="En cours"]',
-        (el) => (el as HTMLButtonElement).disabled,
+        (el) => el.getAttribute("aria-disabled"),
       ),
-      true,
+      "true",
     );
-    assert.equal(await page.title(), "● En cours — Statut de la tâche");
+    assert.equal(await page.title(), "● En cours — Tâche");
     const icon = await page.$eval(
       'link[rel="icon"]',
       (el) => el.getAttribute("href") ?? "",
     );
-    assert.match(decodeURIComponent(icon), /fill="#2563eb"/);
+    assert.match(decodeURIComponent(icon), /fill="#1d4ed8"/);
   },
 );
 
@@ -121,21 +144,22 @@ pageTest(
         request.continue();
       }
     });
-    await page.click('[data-choose="Terminée"]');
-    await page.waitForSelector('[data-choose="Terminée"][aria-busy="true"]');
+    await page.click('[data-choose="En cours"]');
+    await page.waitForSelector('[data-choose="En cours"][aria-busy="true"]');
+    // Inert while in flight, yet never disabled: the focus stays where it is.
     assert.equal(
       await page.$eval(
-        '[data-choose="Terminée"]',
-        (el) => (el as HTMLButtonElement).disabled,
+        '[data-choose="En cours"]',
+        (el) => el.getAttribute("aria-disabled"),
       ),
-      true,
+      "true",
     );
     await waitFor(() => held !== undefined, 2_000, "the held request");
     await held?.();
-    await waitForStatus(page, "Terminée", { version: 1 });
+    await waitForStatus(page, "En cours", { version: 1 });
     assert.equal(
       await page.$eval(
-        '[data-choose="Terminée"]',
+        '[data-choose="En cours"]',
         (el) => el.getAttribute("aria-busy"),
       ),
       "false",
@@ -163,13 +187,13 @@ pageTest(
       await page.$eval("#connection-label", (el) => el.textContent),
       "Hors ligne",
     );
-    await waitForLogLine(page, /Navigateur hors ligne/);
+    await waitForJournalLine(page, /Navigateur hors ligne/);
 
     refusal.stop();
     await page.setOfflineMode(false);
     await waitForConnection(page, "live", 3_000);
-    await waitForLogLine(page, /Navigateur de nouveau en ligne/);
-    await waitForLogLine(page, /Connexion rétablie/);
+    await waitForJournalLine(page, /Navigateur de nouveau en ligne/);
+    await waitForJournalLine(page, /Connexion rétablie/);
     await setStatus(app.url, "Échec");
     await waitForStatus(page, "Échec", { version: 2 });
   },
@@ -205,21 +229,28 @@ pageTest(
     await waitForStatus(page, "Échec", { version: 1, timeout: 1_000 });
     const took = performance.now() - started;
     assert.ok(took < 1_000, `took ${took.toFixed(0)} ms`);
-    await waitForLogLine(page, /En attente → Échec \(version 1\)/);
+    assert.deepEqual(await historyLines(page), ["Échec — par l'API"]);
   },
 );
 
 pageTest(
-  "two quick updates both appear in the log, in order",
+  "two quick updates both appear in the history, newest first, each with who made it",
   async ({ app, page }) => {
     await waitForConnection(page, "live");
-    await setStatus(app.url, "En cours");
+    await setStatus(app.url, "En cours", undefined, {
+      source: "cli",
+      actor: "alice",
+    });
     await setStatus(app.url, "Terminée");
     await waitForStatus(page, "Terminée", { version: 2 });
-    const lines = await logLines(page);
-    assert.deepEqual(lines.slice(0, 2), [
-      "En cours → Terminée (version 2)",
-      "En attente → En cours (version 1)",
+    await waitFor(
+      async () => (await historyLines(page)).length === 2,
+      2_000,
+      "two history lines",
+    );
+    assert.deepEqual(await historyLines(page), [
+      "Terminée — par l'API",
+      "En cours — par alice, en ligne de commande",
     ]);
   },
 );
@@ -238,18 +269,23 @@ pageTest(
       await page.$eval("#connection-detail", (el) => el.textContent ?? ""),
       /nouvel essai .*\(tentative \d+\) — serveur injoignable/,
     );
-    await waitForLogLine(page, /Connexion perdue : serveur injoignable/);
+    await waitForJournalLine(page, /Connexion perdue : serveur injoignable/);
     await screenshot(page, "reconnecting", false);
 
-    // Same port, fresh memory store: a new epoch, version 0.
+    // Same port, fresh memory store: a new epoch, version 0. A visible tab
+    // is back within a couple of seconds of the server.
     const second = await startApp({ env: { PORT: String(app.port) } });
-    await waitForStatus(page, "En attente", { version: 0, timeout: 20_000 });
-    await waitForConnection(page, "live");
-    await waitForLogLine(page, /Connexion rétablie/);
-    await waitForLogLine(
+    const back = performance.now();
+    await waitForStatus(page, "En attente", { version: 0, timeout: 3_000 });
+    await waitForConnection(page, "live", 3_000);
+    const took = performance.now() - back;
+    assert.ok(took < 3_000, `back after ${took.toFixed(0)} ms`);
+    await waitForJournalLine(page, /Connexion rétablie/);
+    await waitForJournalLine(
       page,
-      /Resynchronisé : le serveur a repris à zéro, statut En attente \(version 0\)/,
+      /Le serveur a repris à zéro : statut « En attente »/,
     );
+    assert.deepEqual(await historyLines(page), []);
 
     // And it is live again, on the new sequence.
     await setStatus(second.url, "En cours");
@@ -258,15 +294,17 @@ pageTest(
 );
 
 pageTest(
-  "with ADMIN_TOKEN set, a click asks for the token and succeeds with it",
+  "with ADMIN_TOKEN set, the dialog names the change, checks the token before keeping it, and can forget it",
   { env: { ADMIN_TOKEN: "s3cret-token" }, page: { allow: [UNAUTHORIZED] } },
   async ({ page }) => {
     await waitForConnection(page, "live");
     await page.click('[data-choose="Terminée"]');
-    await page.waitForSelector("#token-dialog[open]");
+    // A final status waits out its few seconds, then asks for the token.
+    await page.waitForSelector("#pending");
+    await page.waitForSelector("#token-dialog[open]", { timeout: 8_000 });
     assert.match(
       await page.$eval("#token-help", (el) => el.textContent ?? ""),
-      /Jeton d'administration requis/,
+      /Pour passer la tâche à « Terminée »/,
     );
     // The field has the focus: a keyboard user types straight away.
     assert.equal(
@@ -277,20 +315,32 @@ pageTest(
 
     await page.type("#admin-token", "wrong");
     await page.keyboard.press("Enter");
-    await waitForLogLine(
-      page,
-      /Action admin « Terminée » refusée : jeton d'administration refusé/,
-    );
-    await page.waitForSelector("#token-dialog[open]");
+    await page.waitForSelector("#token-error");
     assert.match(
-      await page.$eval("#token-help", (el) => el.textContent ?? ""),
-      /Jeton d'administration refusé/,
+      await page.$eval("#token-error", (el) => el.textContent ?? ""),
+      /Jeton refusé/,
     );
+    assert.ok(await page.$("#token-dialog[open]"), "the dialog stays open");
+    // A wrong token is never kept.
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
 
+    await page.$eval(
+      "#admin-token",
+      (el) => (el as HTMLInputElement).value = "",
+    );
     await page.type("#admin-token", "s3cret-token");
     await page.click("#token-submit");
     await waitForStatus(page, "Terminée", { version: 1 });
-    assert.equal(await page.$("#token-dialog[open]"), null);
+    await page.waitForFunction(() =>
+      !document.querySelector("#token-dialog[open]")
+    );
+    // The focus is back on the button that asked for the change.
+    assert.equal(
+      await page.evaluate(() =>
+        document.activeElement?.getAttribute("data-choose")
+      ),
+      "Terminée",
+    );
 
     // Kept for this tab only, until it closes: the next action does not ask again.
     assert.equal(
@@ -300,26 +350,40 @@ pageTest(
       true,
     );
     assert.equal(await page.evaluate(() => localStorage.length), 0);
-    await page.click('[data-choose="Échec"]');
-    await waitForStatus(page, "Échec", { version: 2 });
+    await page.click('[data-choose="En cours"]');
+    await waitForStatus(page, "En cours", { version: 2 });
+
+    // And it can be forgotten.
+    await page.click("#forget-token");
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await page.click('[data-choose="En attente"]');
+    await page.waitForSelector("#token-dialog[open]");
   },
 );
 
 pageTest(
-  "cancelling the token dialog changes nothing and says so",
+  "cancelling the token dialog changes nothing, says so, and gives the focus back",
   { env: { ADMIN_TOKEN: "s3cret-token" }, page: { allow: [UNAUTHORIZED] } },
-  async ({ page }) => {
+  async ({ app, page }) => {
     await waitForConnection(page, "live");
-    await page.click('[data-choose="Échec"]');
+    await page.focus('[data-choose="En cours"]');
+    await page.keyboard.press("Enter");
     await page.waitForSelector("#token-dialog[open]");
     await page.keyboard.press("Escape");
-    await page.waitForSelector("#admin-error");
-    assert.match(
-      await page.$eval("#admin-error", (el) => el.textContent ?? ""),
-      /annulé, jeton d'administration requis/,
+    await page.waitForSelector("#admin-feedback");
+    assert.equal(
+      await page.$eval("#admin-feedback", (el) => el.textContent ?? ""),
+      "Annulé : « En cours » n'a pas été envoyé (jeton d'administration requis).",
     );
-    await waitForLogLine(page, /Action admin « Échec » refusée : annulé/);
+    assert.equal(
+      await page.evaluate(() =>
+        document.activeElement?.getAttribute("data-choose")
+      ),
+      "En cours",
+    );
     await waitForStatus(page, "En attente", { version: 0 });
+    const state = await (await fetch(`${app.url}/get-status`)).json();
+    assert.equal(state.version, 0);
   },
 );
 
@@ -358,7 +422,11 @@ pageTest(
     await setStatus(app.url, "En cours");
     for (const { page } of tabs) {
       await waitForStatus(page, "En cours", { version: 1 });
-      await waitForLogLine(page, /En attente → En cours \(version 1\)/);
+      await waitFor(
+        async () => (await historyLines(page))[0] === "En cours — par l'API",
+        2_000,
+        "the history line in every tab",
+      );
     }
     // Watched for a while, it stays one: no tab polls on the side.
     const deadline = Date.now() + 1_500;
@@ -448,13 +516,17 @@ pageTest(
         await screenshot(page, "keyboard-focus", false);
       }
     }
-    // The current status's button is inert, so the keyboard skips it.
-    assert.deepEqual([...focused.keys()].slice(0, 5), [
+    // Every control in order, the current status's button included: it is
+    // inert (aria-disabled) but keeps its place, so the focus never drops.
+    assert.deepEqual([...focused.keys()], [
+      "all-tasks",
+      "notify",
       "En attente",
+      "En cours",
       "Terminée",
       "Échec",
-      "clear-log",
-      "activity-log",
+      "link",
+      "copy-link",
     ]);
     // Each control looks different with the focus than without it.
     await page.evaluate(() => (document.activeElement as HTMLElement)?.blur());
@@ -515,30 +587,64 @@ pageTest(
 );
 
 pageTest(
-  "screenshots: desktop, mobile and dark",
-  { page: { width: 1280, height: 1000 } },
-  async ({ app, page }) => {
+  "screenshots: desktop, wall screen, phone, dark and disconnected",
+  {
+    env: {
+      TASK_NAME: "Déploiement de production",
+      TASK_DESCRIPTION:
+        "Mise en ligne de la version 4.2 sur les serveurs de Paris et d'Amsterdam.",
+      TASK_URL: "https://ci.example.com/pipelines/1842",
+    },
+    beforeOpen: async (app) => {
+      await setStatus(app.url, "En cours", undefined, {
+        source: "cli",
+        actor: "alice",
+      });
+      await setStatus(app.url, "Échec", undefined, { actor: "ci-bot" });
+      await setStatus(app.url, "En attente", undefined, { source: "page" });
+      await setStatus(app.url, "En cours", undefined, {
+        source: "cli",
+        actor: "alice",
+      });
+    },
+    page: { width: 1280, height: 1000, allow: [REFUSED] },
+  },
+  async ({ app, page, openTab }) => {
     await waitForConnection(page, "live");
-    await setStatus(app.url, "En cours");
-    await setStatus(app.url, "Terminée");
-    await waitForStatus(page, "Terminée", { version: 2 });
     await settle(page);
-    await screenshot(page, "desktop");
+    await screenshot(page, "page-desktop");
 
-    // Only the width changes (a change of `isMobile` would reload the page
-    // and lose its log).
+    const wall = await openTab(
+      { width: 1920, height: 1080 },
+      `${app.url}/?view=tv`,
+    );
+    await waitForConnection(wall.page, "live");
+    await settle(wall.page);
+    await screenshot(wall.page, "page-wall", false);
+    await wall.page.close();
+
+    // Only the width changes (a change of `isMobile` would reload the page).
     await page.setViewport({ width: 375, height: 812 });
     await settle(page);
-    await screenshot(page, "mobile");
+    await screenshot(page, "page-phone");
 
+    await page.setViewport({ width: 1280, height: 1000 });
     await page.emulateMediaFeatures([{
       name: "prefers-color-scheme",
       value: "dark",
     }]);
+    await setStatus(app.url, "Terminée", undefined, { source: "page" });
+    await waitForStatus(page, "Terminée", { version: 5 });
     await settle(page);
-    await screenshot(page, "dark-mobile");
-    await page.setViewport({ width: 1280, height: 1000 });
+    await screenshot(page, "page-dark");
+
+    await page.emulateMediaFeatures([{
+      name: "prefers-color-scheme",
+      value: "light",
+    }]);
+    await app.stop();
+    await page.waitForSelector("#stale-note", { timeout: 5_000 });
     await settle(page);
-    await screenshot(page, "dark");
+    await screenshot(page, "page-disconnected", false);
   },
 );

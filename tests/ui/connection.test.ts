@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { PollStalledError, StatusApiError } from "../../lib/client/errors.ts";
-import { describeFailure, indicatorOf } from "../../lib/ui/connection.ts";
+import {
+  type Connection,
+  describeFailure,
+  indicatorOf,
+  isUnreachable,
+  nextTryAt,
+  VISIBLE_RETRY_MS,
+  visibleRetryIn,
+} from "../../lib/ui/connection.ts";
 
 Deno.test("the indicator has a distinct label for every state", async (t) => {
   const now = 100_000;
@@ -23,8 +31,10 @@ Deno.test("the indicator has a distinct label for every state", async (t) => {
         {
           kind: "reconnecting",
           attempt: 3,
+          failedAt: now,
           retryAt: now + 4_200,
-          reason: "serveur injoignable",
+          reason: "serveur saturé (503)",
+          unreachable: false,
         },
         true,
         now,
@@ -33,13 +43,20 @@ Deno.test("the indicator has a distinct label for every state", async (t) => {
       assert.equal(indicator.label, "Reconnexion");
       assert.equal(
         indicator.detail,
-        "nouvel essai dans 5 s (tentative 3) — serveur injoignable",
+        "nouvel essai dans 5 s (tentative 3) — serveur saturé (503)",
       );
     },
   );
   await t.step("reconnecting once the try is due", () => {
     const indicator = indicatorOf(
-      { kind: "reconnecting", attempt: 1, retryAt: now - 10, reason: "x" },
+      {
+        kind: "reconnecting",
+        attempt: 1,
+        failedAt: now - 500,
+        retryAt: now - 10,
+        reason: "x",
+        unreachable: true,
+      },
       true,
       now,
     );
@@ -83,4 +100,49 @@ Deno.test("describeFailure says why a poll failed in words", () => {
     describeFailure(new StatusApiError(400, "bad", {})),
     "refus du serveur (400)",
   );
+});
+
+Deno.test("an unreachable server is tried again within seconds while the tab is seen", async (t) => {
+  const failedAt = 50_000;
+  const away: Connection = {
+    kind: "reconnecting",
+    attempt: 6,
+    failedAt,
+    retryAt: failedAt + 25_000,
+    reason: "serveur injoignable",
+    unreachable: true,
+  };
+  await t.step(
+    "visible: the next try comes within VISIBLE_RETRY_MS of the failure",
+    () => {
+      assert.equal(nextTryAt(away, true), failedAt + VISIBLE_RETRY_MS);
+      assert.equal(visibleRetryIn(away, true, failedAt + 500), 1_500);
+      assert.match(
+        indicatorOf(away, true, failedAt + 500, true).detail ?? "",
+        /^nouvel essai dans 2 s/,
+      );
+    },
+  );
+  await t.step("hidden: the backoff runs its course", () => {
+    assert.equal(nextTryAt(away, false), failedAt + 25_000);
+    assert.equal(visibleRetryIn(away, false, failedAt), undefined);
+  });
+  await t.step("a server that answered is left the time it asked for", () => {
+    const refused: Connection = { ...away, unreachable: false };
+    assert.equal(visibleRetryIn(refused, true, failedAt), undefined);
+    assert.equal(nextTryAt(refused, true), failedAt + 25_000);
+  });
+  await t.step("a backoff already shorter is left alone", () => {
+    const soon: Connection = { ...away, retryAt: failedAt + 800 };
+    assert.equal(visibleRetryIn(soon, true, failedAt), undefined);
+  });
+  await t.step("nothing to cut short while connected", () => {
+    assert.equal(visibleRetryIn({ kind: "live" }, true, failedAt), undefined);
+  });
+});
+
+Deno.test("only a failure without an answer counts as unreachable", () => {
+  assert.equal(isUnreachable(new TypeError("fetch failed")), true);
+  assert.equal(isUnreachable(new PollStalledError(30_000)), true);
+  assert.equal(isUnreachable(new StatusApiError(503, "busy", {}, 1000)), false);
 });

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import {
   clockTime,
+  duration,
+  moment,
   refreshEvery,
   secondsUntil,
+  shortDate,
+  sinceText,
   timeAgo,
 } from "../../lib/ui/format.ts";
 
@@ -50,4 +54,56 @@ Deno.test("secondsUntil rounds up and never goes negative", () => {
   assert.equal(secondsUntil(10_001, 9_000), 2);
   assert.equal(secondsUntil(10_000, 9_000), 1);
   assert.equal(secondsUntil(9_000, 10_000), 0);
+});
+
+Deno.test("duration is as precise as it needs to be", async (t) => {
+  await t.step("seconds under a minute", () => {
+    assert.equal(duration(0), "0 s");
+    assert.equal(duration(59_999), "59 s");
+  });
+  await t.step("minutes under an hour", () => {
+    assert.equal(duration(12 * 60_000 + 30_000), "12 min");
+  });
+  await t.step("hours and minutes under a day", () => {
+    assert.equal(duration(2 * 3_600_000 + 5 * 60_000), "2 h 05");
+  });
+  await t.step("days and hours beyond", () => {
+    assert.equal(duration(3 * 86_400_000 + 4 * 3_600_000), "3 j 4 h");
+    assert.equal(duration(2 * 86_400_000), "2 j");
+  });
+  await t.step("a negative duration (clocks that disagree) is 0 s", () => {
+    assert.equal(duration(-5_000), "0 s");
+  });
+});
+
+Deno.test("times within a day read as the hour, older ones carry their date", async (t) => {
+  const now = new Date(2024, 5, 10, 15, 0, 0).getTime();
+  await t.step("within a day: HH:MM", () => {
+    assert.equal(moment(new Date(2024, 5, 10, 14, 2).getTime(), now), "14:02");
+    // Yesterday, but less than 24 hours ago.
+    assert.equal(moment(new Date(2024, 5, 9, 16, 30).getTime(), now), "16:30");
+  });
+  await t.step("more than a day old: the date too", () => {
+    assert.equal(
+      moment(new Date(2024, 2, 12, 14, 2).getTime(), now),
+      "le 12 mars à 14:02",
+    );
+  });
+  await t.step("another year is named", () => {
+    assert.equal(
+      shortDate(new Date(2023, 11, 31, 9, 0).getTime(), now),
+      "31 déc. 2023",
+    );
+  });
+});
+
+Deno.test("sinceText says how long and since when", () => {
+  const now = new Date(2024, 5, 10, 14, 14, 30).getTime();
+  const since = new Date(2024, 5, 10, 14, 2, 0).getTime();
+  assert.equal(sinceText(since, now), "depuis 12 min, depuis 14:02");
+  const old = new Date(2024, 5, 7, 9, 5, 0).getTime();
+  assert.equal(
+    sinceText(old, now),
+    "depuis 3 j 5 h, depuis le 7 juin à 09:05",
+  );
 });

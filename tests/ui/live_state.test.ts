@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import type { WatchEvent } from "../../lib/client/events.ts";
 import { PollStalledError } from "../../lib/client/errors.ts";
-import type { TaskState } from "../../lib/domain/task_state.ts";
+import type { Change, TaskState } from "../../lib/domain/task_state.ts";
 import type { Status } from "../../lib/domain/statuses.ts";
 import {
   initialLiveState,
-  type LiveAction,
+  JOURNAL_CAP,
+  journalText,
   type LiveEvent,
   liveReducer,
   type LiveState,
@@ -23,6 +24,22 @@ function task(status: Status, version: number, epoch = "e1"): TaskState {
   };
 }
 
+function change(
+  status: Status,
+  version: number,
+  source: Change["source"] = "api",
+): Change {
+  return { version, status, at: task(status, version).updatedAt, source };
+}
+
+function changed(status: Status, version: number, epoch = "e1"): LiveEvent {
+  return {
+    type: "change",
+    change: change(status, version),
+    state: task(status, version, epoch),
+  };
+}
+
 function run(start: LiveState, ...events: LiveEvent[]): LiveState {
   return events.reduce(
     (state, event, i) =>
@@ -31,193 +48,176 @@ function run(start: LiveState, ...events: LiveEvent[]): LiveState {
   );
 }
 
-function kinds(state: LiveState): string[] {
-  return state.log.map((entry) => entry.kind);
-}
+const lost: LiveEvent = {
+  type: "reconnecting",
+  attempt: 1,
+  failedAt: T0 + 50,
+  retryAt: T0 + 550,
+  reason: "serveur injoignable",
+  unreachable: true,
+};
 
-Deno.test("a rendered page starts connecting with an empty log", () => {
-  const state = initialLiveState(task("En cours", 2));
+Deno.test("a rendered page starts connecting with the history it was rendered with", () => {
+  const history = [change("En cours", 1), change("Terminée", 2)];
+  const state = initialLiveState(task("Terminée", 2), history);
   assert.deepEqual(state.connection, { kind: "connecting" });
-  assert.deepEqual(state.log, []);
-  assert.equal(state.online, true);
+  assert.equal(state.history, history);
+  assert.deepEqual(state.journal, []);
+  assert.equal(state.cutSince, undefined);
 });
 
-Deno.test("changes are applied in order, each logged, newest first", () => {
+Deno.test("changes join the history in order, one each, with their source", () => {
   const state = run(
     initialLiveState(task("En attente", 0)),
-    { type: "change", from: "En attente", state: task("En cours", 1) },
-    { type: "change", from: "En cours", state: task("Terminée", 2) },
+    {
+      type: "change",
+      change: change("En cours", 1, "cli"),
+      state: task("En cours", 1),
+    },
+    changed("Terminée", 2),
   );
   assert.equal(state.task.status, "Terminée");
-  assert.equal(state.task.version, 2);
   assert.deepEqual(
-    state.log.map((e) => e.kind === "change" && [e.from, e.to, e.version]),
-    [["En cours", "Terminée", 2], ["En attente", "En cours", 1]],
+    state.history.map((c) => [c.version, c.status, c.source]),
+    [[1, "En cours", "cli"], [2, "Terminée", "api"]],
   );
-  // The time of a change is the server's time of it.
-  assert.equal(state.log[1].at, T0 + 1000);
+  // Changes are not connection events.
+  assert.deepEqual(state.journal, []);
 });
 
 Deno.test("a change already shown (another tab's echo) changes nothing", () => {
   const start = run(
     initialLiveState(task("En attente", 0)),
-    { type: "change", from: "En attente", state: task("En cours", 1) },
+    changed("En cours", 1),
   );
-  const again = run(start, {
-    type: "change",
-    from: "En attente",
-    state: task("En cours", 1),
+  assert.equal(run(start, changed("En cours", 1)), start);
+});
+
+Deno.test("a newer snapshot moves the status on; its change lines may follow later", () => {
+  const ahead = run(initialLiveState(task("En attente", 0)), {
+    type: "snapshot",
+    state: task("Échec", 2),
   });
-  assert.equal(again, start);
+  assert.equal(ahead.task.status, "Échec");
+  assert.deepEqual(ahead.history, []);
+  // The poll's change events, arriving after, still fill the history in.
+  const filled = run(ahead, changed("En cours", 1), changed("Échec", 2));
+  assert.deepEqual(filled.history.map((c) => c.version), [1, 2]);
+  assert.equal(filled.task.version, 2);
 });
 
-Deno.test("a change after a hole is logged from the status the reader saw", () => {
-  const state = run(
-    initialLiveState(task("En attente", 0)),
-    { type: "change", from: "Échec", state: task("Terminée", 5) },
+Deno.test("a reset (or a state of another epoch) starts the history over and is journaled", () => {
+  const start = run(
+    initialLiveState(task("En cours", 1), [change("En cours", 1)]),
   );
-  const [entry] = state.log;
-  assert.ok(entry.kind === "change");
-  assert.equal(entry.from, "En attente");
+  for (
+    const event of [
+      { type: "reset", state: task("En attente", 0, "e2") },
+      { type: "snapshot", state: task("En attente", 0, "e2") },
+    ] as LiveEvent[]
+  ) {
+    const state = run(start, event);
+    assert.deepEqual(state.task, task("En attente", 0, "e2"));
+    assert.deepEqual(state.history, []);
+    assert.deepEqual(state.journal.map((e) => journalText(e)), [
+      "Le serveur a repris à zéro : statut « En attente »",
+    ]);
+  }
 });
 
-Deno.test("a snapshot of what is shown is silent, a newer one is logged as a change", () => {
-  const start = initialLiveState(task("En attente", 3));
+Deno.test("cut off: the page knows since when, and is in touch again once connected", async (t) => {
+  const live = run(initialLiveState(task("En cours", 1)), {
+    type: "connected",
+  });
+  assert.equal(live.cutSince, undefined);
+  const cut = run(live, lost, { ...lost, attempt: 2, failedAt: T0 + 900 });
+  await t.step("since the first failure, journaled once", () => {
+    assert.equal(cut.cutSince, T0 + 50);
+    assert.equal(cut.connection.kind, "reconnecting");
+    assert.deepEqual(cut.journal.map((e) => e.kind), ["lost"]);
+    assert.equal(
+      journalText(cut.journal[0]),
+      "Connexion perdue : serveur injoignable",
+    );
+  });
+  await t.step("back: no longer cut off, restored journaled", () => {
+    const back = run(cut, { type: "connected" });
+    assert.equal(back.cutSince, undefined);
+    assert.deepEqual(back.journal.map((e) => e.kind), ["restored", "lost"]);
+  });
+});
+
+Deno.test("offline cuts the page off too, until the poll is live again", () => {
+  const live = run(initialLiveState(task("En cours", 1)), {
+    type: "connected",
+  });
+  const offline = liveReducer(live, {
+    type: "network",
+    online: false,
+    at: T0 + 7,
+  });
+  assert.equal(offline.cutSince, T0 + 7);
   assert.equal(
-    run(start, { type: "snapshot", state: task("En attente", 3) }),
-    start,
+    liveReducer(offline, { type: "network", online: false, at: T0 + 8 }),
+    offline,
   );
-  const newer = run(start, { type: "snapshot", state: task("Échec", 4) });
-  assert.equal(newer.task.status, "Échec");
-  assert.deepEqual(kinds(newer), ["change"]);
-  // An older snapshot (a tab that knew less) never moves the page back.
+  // Back online with the poll still live: in touch again.
+  const online = liveReducer(offline, {
+    type: "network",
+    online: true,
+    at: T0 + 9,
+  });
+  assert.equal(online.cutSince, undefined);
+  assert.deepEqual(online.journal.map((e) => e.kind), ["online", "offline"]);
+  // Back online while the poll still fails: still cut off.
+  const failing = run(offline, lost);
   assert.equal(
-    run(newer, { type: "snapshot", state: task("En attente", 3) }),
-    newer,
+    liveReducer(failing, { type: "network", online: true, at: T0 + 9 })
+      .cutSince,
+    T0 + 7,
   );
 });
 
-Deno.test("a reset resyncs to the server's state and logs it once", () => {
-  const start = initialLiveState(task("Terminée", 7, "old"));
-  const state = run(
-    start,
-    { type: "reset", state: task("En attente", 0, "new") },
-    { type: "snapshot", state: task("En attente", 0, "new") },
-  );
-  assert.deepEqual(state.task, task("En attente", 0, "new"));
-  assert.deepEqual(kinds(state), ["reset"]);
-});
-
-Deno.test("a snapshot from another epoch is a resync too", () => {
-  const state = run(
-    initialLiveState(task("Terminée", 7, "old")),
-    { type: "snapshot", state: task("En cours", 1, "new") },
-  );
-  assert.equal(state.task.epoch, "new");
-  assert.deepEqual(kinds(state), ["reset"]);
-});
-
-Deno.test("connection lost is logged once per outage, restored once", () => {
-  const failing = (attempt: number): LiveEvent => ({
-    type: "reconnecting",
-    attempt,
-    retryAt: T0 + attempt * 1000,
-    reason: "serveur injoignable",
-  });
-  const state = run(
-    initialLiveState(task("En cours", 1)),
-    { type: "connected" },
-    failing(1),
-    failing(2),
-    failing(3),
-    { type: "connected" },
-    { type: "connected" },
-  );
-  assert.deepEqual(kinds(state), ["restored", "lost"]);
-  assert.deepEqual(state.connection, { kind: "live" });
-});
-
-Deno.test("reconnecting keeps the attempt and the time of the next try", () => {
-  const state = run(initialLiveState(task("En cours", 1)), {
-    type: "reconnecting",
-    attempt: 4,
-    retryAt: T0 + 8000,
-    reason: "serveur saturé (503)",
-  });
-  assert.deepEqual(state.connection, {
-    kind: "reconnecting",
-    attempt: 4,
-    retryAt: T0 + 8000,
-    reason: "serveur saturé (503)",
-  });
-});
-
-Deno.test("missed changes are logged", () => {
-  const state = run(initialLiveState(task("En cours", 1)), {
-    type: "truncated",
-    missed: 3,
-  });
-  assert.deepEqual(state.log.map((e) => e.kind === "truncated" && e.missed), [
-    3,
-  ]);
-});
-
-Deno.test("the browser going off and on line is logged, repeats are not", () => {
-  const actions: LiveAction[] = [
-    { type: "network", online: false, at: T0 },
-    { type: "network", online: false, at: T0 + 1 },
-    { type: "network", online: true, at: T0 + 2 },
-  ];
-  const state = actions.reduce(
-    liveReducer,
-    initialLiveState(task("En cours", 1)),
-  );
-  assert.deepEqual(kinds(state), ["online", "offline"]);
-  assert.equal(state.online, true);
-});
-
-Deno.test("admin outcomes are logged; clear empties the log", () => {
+Deno.test("the journal keeps its last lines only", () => {
   let state = initialLiveState(task("En cours", 1));
-  state = liveReducer(state, {
-    type: "admin",
-    status: "Terminée",
-    ok: true,
-    message: "Statut mis à jour avec succès",
-    version: 2,
-    at: T0,
-  });
-  state = liveReducer(state, {
-    type: "admin",
-    status: "Échec",
-    ok: false,
-    message: "jeton refusé",
-    at: T0 + 1,
-  });
-  assert.deepEqual(kinds(state), ["admin-error", "admin"]);
-  // The status shown waits for the poll: every open page agrees.
-  assert.equal(state.task.status, "En cours");
-  state = liveReducer(state, { type: "clear" });
-  assert.deepEqual(state.log, []);
-  const ids = liveReducer(
-    liveReducer(state, { type: "network", online: false, at: T0 }),
-    { type: "network", online: true, at: T0 },
-  ).log.map((e) => e.id);
-  assert.equal(new Set(ids).size, 2, "ids stay unique after a clear");
+  for (let i = 0; i < JOURNAL_CAP + 5; i++) {
+    state = liveReducer(state, { type: "network", online: i % 2 === 1, at: i });
+  }
+  assert.equal(state.journal.length, JOURNAL_CAP);
 });
 
-Deno.test("a connection told by another tab is taken without a log line", () => {
-  const state = liveReducer(initialLiveState(task("En cours", 1)), {
-    type: "connection",
+Deno.test("what another tab knows is taken without a journal line", () => {
+  const start = initialLiveState(task("En attente", 0));
+  const told = liveReducer(start, {
+    type: "adopt",
+    task: task("En cours", 1),
+    history: [change("En cours", 1)],
     connection: { kind: "live" },
   });
-  assert.deepEqual(state.connection, { kind: "live" });
-  assert.deepEqual(state.log, []);
+  assert.equal(told.task.version, 1);
+  assert.deepEqual(told.history.map((c) => c.version), [1]);
+  assert.deepEqual(told.connection, { kind: "live" });
+  assert.deepEqual(told.journal, []);
+  const cut = liveReducer(start, {
+    type: "adopt",
+    task: task("En attente", 0),
+    history: [],
+    connection: {
+      kind: "reconnecting",
+      attempt: 3,
+      failedAt: T0 + 40,
+      retryAt: T0 + 900,
+      reason: "serveur injoignable",
+      unreachable: true,
+    },
+  });
+  assert.equal(cut.cutSince, T0 + 40);
 });
 
 Deno.test("toLiveEvent makes the client's events plain data", async (t) => {
   const now = 5_000;
   await t.step(
-    "reconnecting: absolute retry time and the reason in words",
+    "reconnecting: absolute times, the reason in words, whether anything answered",
     () => {
       const event: WatchEvent = {
         type: "reconnecting",
@@ -228,47 +228,48 @@ Deno.test("toLiveEvent makes the client's events plain data", async (t) => {
       assert.deepEqual(toLiveEvent(event, now), {
         type: "reconnecting",
         attempt: 2,
+        failedAt: 5_000,
         retryAt: 5_750,
         reason: "le serveur ne répond plus",
+        unreachable: true,
       });
     },
   );
-  await t.step("state events keep the state", () => {
-    const state = task("Terminée", 3);
-    assert.deepEqual(
-      toLiveEvent(
+  await t.step(
+    "a change keeps its source and actor (api when the server said none)",
+    () => {
+      const state = task("Terminée", 3);
+      const base = {
+        type: "change",
+        from: "En cours",
+        to: "Terminée",
+        version: 3,
+        at: state.updatedAt,
+        state,
+      } as const;
+      assert.deepEqual(
+        toLiveEvent({ ...base, source: "cli", actor: "alice" }, now),
         {
           type: "change",
-          from: "En cours",
-          to: "Terminée",
-          version: 3,
-          at: state.updatedAt,
+          change: {
+            version: 3,
+            status: "Terminée",
+            at: state.updatedAt,
+            source: "cli",
+            actor: "alice",
+          },
           state,
         },
-        now,
-      ),
-      { type: "change", from: "En cours", state },
-    );
-    assert.deepEqual(
-      toLiveEvent({
-        type: "reset",
-        reason: "epoch",
-        previous: task("En cours", 9),
-        state,
-      }, now),
-      { type: "reset", state },
-    );
-    assert.deepEqual(toLiveEvent({ type: "snapshot", state }, now), {
-      type: "snapshot",
-      state,
-    });
-    assert.deepEqual(
+      );
+      const live = toLiveEvent(base, now);
+      assert.equal(live?.type === "change" && live.change.source, "api");
+    },
+  );
+  await t.step("a hole needs no event: the history shows it", () => {
+    assert.equal(
       toLiveEvent({ type: "truncated", afterVersion: 1, missed: 2 }, now),
-      { type: "truncated", missed: 2 },
+      undefined,
     );
-    assert.deepEqual(toLiveEvent({ type: "connected" }, now), {
-      type: "connected",
-    });
   });
   await t.step("the result crosses a structured clone unchanged", () => {
     const event = toLiveEvent(

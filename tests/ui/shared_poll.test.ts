@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { TaskState } from "../../lib/domain/task_state.ts";
 import type { Connection } from "../../lib/ui/connection.ts";
 import type { LiveEvent } from "../../lib/ui/live_state.ts";
+import { TASK_PEER_PARSERS, type TaskSync } from "../../lib/ui/peer_data.ts";
 import {
   joinSharedPoll,
   type LockManagerLike,
@@ -20,6 +21,16 @@ const TASK: TaskState = {
   updatedAt: "2024-06-01T12:00:00.000Z",
 };
 
+type Message = PeerMessage<LiveEvent, TaskSync>;
+
+function sync(connection: Connection): TaskSync {
+  return { task: TASK, history: [], connection };
+}
+
+function parse(data: unknown): Message | undefined {
+  return parsePeerMessage(data, TASK_PEER_PARSERS);
+}
+
 Deno.test("leaders answer questions, followers take news", async (t) => {
   const event: LiveEvent = { type: "connected" };
   const live: Connection = { kind: "live" };
@@ -33,26 +44,19 @@ Deno.test("leaders answer questions, followers take news", async (t) => {
     assert.deepEqual(reactTo("leader", { type: "event", event }), {
       do: "nothing",
     });
-    assert.deepEqual(
-      reactTo("leader", { type: "sync", task: TASK, connection: live }),
-      {
-        do: "nothing",
-      },
-    );
+    assert.deepEqual(reactTo("leader", { type: "sync", sync: sync(live) }), {
+      do: "nothing",
+    });
   });
   await t.step("a follower applies events and adopts syncs", () => {
     assert.deepEqual(reactTo("follower", { type: "event", event }), {
       do: "apply",
       event,
     });
-    assert.deepEqual(
-      reactTo("follower", { type: "sync", task: TASK, connection: live }),
-      {
-        do: "adopt",
-        task: TASK,
-        connection: live,
-      },
-    );
+    assert.deepEqual(reactTo("follower", { type: "sync", sync: sync(live) }), {
+      do: "adopt",
+      sync: sync(live),
+    });
   });
   await t.step(
     "a follower ignores hello and wake (the leader answers them)",
@@ -69,22 +73,35 @@ Deno.test("leaders answer questions, followers take news", async (t) => {
 
 Deno.test("messages from other tabs are checked before use", async (t) => {
   await t.step("well-formed messages pass", () => {
-    const messages: PeerMessage[] = [
+    const change = {
+      version: 3,
+      status: "En cours",
+      at: TASK.updatedAt,
+      source: "cli",
+      actor: "alice",
+    } as const;
+    const messages: Message[] = [
       { type: "hello" },
       { type: "wake" },
+      { type: "event", event: { type: "change", change, state: TASK } },
       {
         type: "event",
-        event: { type: "change", from: "En attente", state: TASK },
+        event: {
+          type: "reconnecting",
+          attempt: 2,
+          failedAt: 8,
+          retryAt: 9,
+          reason: "x",
+          unreachable: true,
+        },
       },
       {
-        type: "event",
-        event: { type: "reconnecting", attempt: 2, retryAt: 9, reason: "x" },
+        type: "sync",
+        sync: { task: TASK, history: [change], connection: { kind: "live" } },
       },
-      { type: "event", event: { type: "truncated", missed: 2 } },
-      { type: "sync", task: TASK, connection: { kind: "connecting" } },
     ];
     for (const message of messages) {
-      assert.deepEqual(parsePeerMessage(message), message);
+      assert.deepEqual(parse(message), message);
     }
   });
   await t.step("anything else is dropped", () => {
@@ -92,15 +109,31 @@ Deno.test("messages from other tabs are checked before use", async (t) => {
       null,
       "hello",
       { type: "shout" },
-      { type: "event", event: { type: "change", from: "Fini", state: TASK } },
+      {
+        type: "event",
+        event: {
+          type: "change",
+          change: { version: 3, status: "Fini", at: "x", source: "api" },
+          state: TASK,
+        },
+      },
+      {
+        type: "event",
+        event: {
+          type: "change",
+          change: { version: 3, status: "En cours", at: "x", source: "fax" },
+          state: TASK,
+        },
+      },
       {
         type: "event",
         event: { type: "snapshot", state: { ...TASK, version: "3" } },
       },
       { type: "event", event: { type: "reconnecting", attempt: 1 } },
-      { type: "sync", task: TASK, connection: { kind: "asleep" } },
+      { type: "sync", sync: sync({ kind: "asleep" } as unknown as Connection) },
+      { type: "sync", sync: { task: TASK, connection: { kind: "live" } } },
     ];
-    for (const data of junk) assert.equal(parsePeerMessage(data), undefined);
+    for (const data of junk) assert.equal(parse(data), undefined);
   });
 });
 
@@ -147,7 +180,7 @@ interface Tab {
   poll: SharedPoll;
   stop: AbortController;
   applied: LiveEvent[];
-  adopted: TaskState[];
+  adopted: TaskSync[];
   leads: boolean[];
   retries: number;
   publish?: (event: LiveEvent) => void;
@@ -171,8 +204,9 @@ function openTab(name: string, locks: LockManagerLike | undefined): Tab {
         return { retryNow: () => tab.retries++ };
       },
       apply: (event) => tab.applied.push(event),
-      adopt: (task) => tab.adopted.push(task),
-      current: () => ({ task: TASK, connection: { kind: "live" } }),
+      adopt: (told) => tab.adopted.push(told),
+      current: () => sync({ kind: "live" }),
+      parsers: TASK_PEER_PARSERS,
     },
     stop.signal,
     locks,
@@ -195,13 +229,18 @@ Deno.test("tabs share one poll and hand it on when the leader closes", async () 
       2_000,
       "sync",
     );
-    assert.deepEqual(b.adopted[0], TASK);
+    assert.deepEqual(b.adopted[0], sync({ kind: "live" }));
     assert.equal(b.poll.role(), "follower");
     assert.deepEqual(b.leads, [], "followers do not poll");
 
     const event: LiveEvent = {
       type: "change",
-      from: "En cours",
+      change: {
+        version: 4,
+        status: "En cours",
+        at: TASK.updatedAt,
+        source: "page",
+      },
       state: { ...TASK, version: 4 },
     };
     a.publish?.(event);

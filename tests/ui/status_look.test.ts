@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import * as palette from "@twind/preset-tailwind/colors";
 import { STATUSES } from "../../lib/domain/statuses.ts";
 import {
+  FAVICON_COLOURS,
   faviconHref,
+  isFinal,
   pageTitle,
-  STATUS_LOOKS,
+  STATUS_ICONS,
 } from "../../lib/ui/status_look.ts";
+import { ON_TONE, paletteCss, STATUS_PALETTE } from "../../lib/ui/palette.ts";
 import { INDICATOR_PILLS } from "../../components/ConnectionIndicator.tsx";
 
 type Rgb = [number, number, number];
@@ -50,14 +53,21 @@ function pair(classes: string, scheme: "light" | "dark"): [Rgb, Rgb] {
   return [find("text"), find("bg")];
 }
 
-Deno.test("status text has a contrast of at least 4.5:1, light and dark", () => {
+Deno.test("status colours have a contrast of at least 4.5:1, light and dark", async (t) => {
   for (const status of STATUSES) {
-    const look = STATUS_LOOKS[status];
-    for (const classes of [look.badge, look.pressed]) {
-      for (const scheme of ["light", "dark"] as const) {
-        const ratio = contrast(...pair(classes, scheme));
-        assert.ok(ratio >= 4.5, `${status} ${scheme}: ${ratio.toFixed(2)}:1`);
-      }
+    for (const scheme of ["light", "dark"] as const) {
+      const tones = STATUS_PALETTE[status][scheme];
+      await t.step(`${status}, ${scheme}`, () => {
+        const pairs: [string, string, string][] = [
+          ["white text on the status colour", ON_TONE, tones.tone],
+          ["status-coloured text on a card", tones.ink, tones.surface],
+          ["status-coloured text on the page", tones.ink, tones.soft],
+        ];
+        for (const [what, text, background] of pairs) {
+          const ratio = contrast(hex(text), hex(background));
+          assert.ok(ratio >= 4.5, `${what}: ${ratio.toFixed(2)}:1`);
+        }
+      });
     }
   }
 });
@@ -71,15 +81,33 @@ Deno.test("connection indicator text has a contrast of at least 4.5:1, light and
   }
 });
 
-Deno.test("every status has its own icon and favicon colour", () => {
-  const icons = new Set(STATUSES.map((s) => STATUS_LOOKS[s].icon));
-  const colours = new Set(STATUSES.map((s) => STATUS_LOOKS[s].favicon));
+Deno.test("every status has its own icon and colour", () => {
+  const icons = new Set(STATUSES.map((s) => STATUS_ICONS[s]));
+  const colours = new Set(STATUSES.map((s) => STATUS_PALETTE[s].light.tone));
   assert.equal(icons.size, STATUSES.length);
   assert.equal(colours.size, STATUSES.length);
 });
 
-Deno.test("the title carries the status", () => {
-  assert.equal(pageTitle("En cours"), "● En cours — Statut de la tâche");
+Deno.test("the palette gives every status its variables, light and dark", () => {
+  const css = paletteCss();
+  for (const status of STATUSES) {
+    const selector = `[data-tone=${status.replace(" ", "\\ ")}]`;
+    assert.equal(css.split(selector).length - 1, 2, selector);
+  }
+  assert.match(css, /@media \(prefers-color-scheme:dark\)/);
+  // The page escapes quotes in its <style>: the stylesheet needs none.
+  assert.doesNotMatch(css, /["'<>&]/);
+});
+
+Deno.test("final statuses are Terminée and Échec", () => {
+  assert.deepEqual(STATUSES.filter(isFinal), ["Terminée", "Échec"]);
+});
+
+Deno.test("the title carries the status and the task's name", () => {
+  assert.equal(
+    pageTitle("En cours", "Déploiement"),
+    "● En cours — Déploiement",
+  );
 });
 
 Deno.test("the favicon is an SVG data URL in the status colour", () => {
@@ -88,6 +116,8 @@ Deno.test("the favicon is an SVG data URL in the status colour", () => {
     assert.ok(href.startsWith("data:image/svg+xml,"));
     const svg = decodeURIComponent(href.slice("data:image/svg+xml,".length));
     assert.ok(svg.startsWith("<svg"));
-    assert.ok(svg.includes(`fill="${STATUS_LOOKS[status].favicon}"`));
+    // The tab shows the status colour of the page.
+    assert.equal(FAVICON_COLOURS[status], STATUS_PALETTE[status].light.tone);
+    assert.ok(svg.includes(`fill="${FAVICON_COLOURS[status]}"`));
   }
 });
