@@ -29,7 +29,18 @@ export interface BenchConfig {
   maxMinutes: number;
   /** Held polls of the `cluster` phase (three processes on a private Redis). */
   clusterPolls: number;
+  /** Polls of the `limit-*` phases: more than the server may hold. */
+  limitPolls: number;
+  /** `ulimit -n` of every server of the `limit-*` phases; 0 for the machine's (the cluster's processes: 10,000). */
+  limitFiles: number;
 }
+
+/** The opt-in phases that flood each way to run past its descriptor limit. */
+export const LIMIT_PHASES = [
+  "limit-start",
+  "limit-parallel",
+  "limit-cluster",
+] as const;
 
 /** Thrown for a command line the benchmark cannot run. */
 export class UsageError extends Error {}
@@ -41,8 +52,13 @@ export const USAGE = `deno task bench [options]
   --rounds 3              repetitions (servers interleaved)
   --workers 4             load worker processes
   --servers app,app-kv,reference  servers to measure
-  --phases fanout,churn,reads,page   (opt-in: cluster)
+  --phases fanout,churn,reads,page   (opt-in: cluster, limit-start,
+                          limit-parallel, limit-cluster; limits = all three;
+                          many-tasks, nothing-missed: see bench/many_tasks.ts)
   --cluster-polls 40000   polls held by the cluster phase
+  --limit-polls 25000     polls of each limit-* phase (past what the server holds)
+  --limit-files 0         ulimit -n of the limit-* servers (0: the machine's;
+                          each cluster process 10000)
   --warmup-polls 500      polls per warm-up fan-out
   --warmup-rounds 2       warm-up fan-outs after each start
   --connect-concurrency 64  connects in flight per worker
@@ -73,6 +89,8 @@ const DEFAULTS: BenchConfig = {
   out: "",
   maxMinutes: 30,
   clusterPolls: 40_000,
+  limitPolls: 25_000,
+  limitFiles: 0,
 };
 
 const SMOKE: Partial<BenchConfig> = {
@@ -91,6 +109,7 @@ const SMOKE: Partial<BenchConfig> = {
   readsWorkers: 1,
   maxMinutes: 3,
   clusterPolls: 200,
+  limitPolls: 300,
 };
 
 // Warm-up may be switched off; every other count must be positive.
@@ -127,6 +146,8 @@ export function parseCli(args: string[]): BenchConfig | "help" {
     "reads-workers",
     "max-minutes",
     "cluster-polls",
+    "limit-polls",
+    "limit-files",
   ] as const;
   let parsed;
   try {
@@ -180,13 +201,27 @@ export function parseCli(args: string[]): BenchConfig | "help" {
   set("readsWorkers", num("reads-workers"));
   set("maxMinutes", num("max-minutes"));
   set("clusterPolls", num("cluster-polls"));
+  set("limitPolls", num("limit-polls"));
+  set("limitFiles", num("limit-files"));
+  config.phases = config.phases.flatMap((phase) =>
+    phase === "limits" ? [...LIMIT_PHASES] : [phase]
+  );
   for (const server of config.servers) {
     if (!["app", "app-kv", "reference"].includes(server)) {
       throw new UsageError(`unknown server ${server}`);
     }
   }
   for (const phase of config.phases) {
-    if (!["fanout", "churn", "reads", "page", "cluster"].includes(phase)) {
+    const known = [
+      "fanout",
+      "churn",
+      "reads",
+      "page",
+      "cluster",
+      "many-tasks",
+      "nothing-missed",
+    ];
+    if (![...known, ...LIMIT_PHASES].includes(phase)) {
       throw new UsageError(`unknown phase ${phase}`);
     }
   }

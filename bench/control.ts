@@ -29,9 +29,14 @@ export function otherStatus(current: string): string {
   return current === "En cours" ? "En attente" : "En cours";
 }
 
-/** A keep-alive control connection to one server. */
+/**
+ * A keep-alive control connection to one server. A server may close an idle
+ * keep-alive connection (after its idle timeout, or to make room at its
+ * descriptor limit), as it may any: then the request goes again on a new
+ * one, as an HTTP client does when nothing of the answer had come.
+ */
 export class Control {
-  private constructor(readonly port: number, readonly conn: WireConnection) {}
+  private constructor(readonly port: number, private conn: WireConnection) {}
 
   /** Opens the control connection. */
   static async open(port: number): Promise<Control> {
@@ -42,9 +47,20 @@ export class Control {
     return `127.0.0.1:${this.port}`;
   }
 
+  async #exchange(bytes: Uint8Array): Promise<TimedResponse> {
+    try {
+      return await this.conn.exchange(bytes);
+    } catch (error) {
+      if (!this.conn.idleClosed()) throw error;
+      this.conn.close();
+      this.conn = await WireConnection.open(this.port);
+      return await this.conn.exchange(bytes);
+    }
+  }
+
   /** `GET /get-status`. */
   async state(): Promise<ServerState> {
-    const response = await this.conn.exchange(
+    const response = await this.#exchange(
       getRequest(this.#host, "/get-status"),
     );
     if (response.status !== 200) {
@@ -62,7 +78,7 @@ export class Control {
   async update(
     bytes: Uint8Array,
   ): Promise<{ response: TimedResponse; state: ServerState }> {
-    const response = await this.conn.exchange(bytes);
+    const response = await this.#exchange(bytes);
     if (response.status !== 200) {
       throw new Error(`update-status answered ${response.status}`);
     }

@@ -21,6 +21,7 @@ import {
 import { ServerProcess, type ServerSpec } from "./server_process.ts";
 import { type LoadWorker, startWorkers } from "./worker_pool.ts";
 import { type RedisServer, startRedis } from "../tests/support/redis.ts";
+import { renderTaskPhases, runTaskPhases, TASK_PHASES } from "./many_tasks.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -84,6 +85,61 @@ export function clusterSpec(redisUrl: string): ServerSpec {
       HOSTNAME: "0.0.0.0",
     },
   };
+}
+
+/** Open files of each cluster process in the `limit-cluster` phase: low enough for the load to reach. */
+export const CLUSTER_LIMIT_FILES = 10_000;
+
+/**
+ * The servers of the `limit-*` phases, each one way to run the app, listening
+ * on every loopback address: `deno task start` and `start:parallel` (two
+ * workers, one process, KV) under the machine's open-file limit, and
+ * `start:cluster` (two processes on Redis) under {@link CLUSTER_LIMIT_FILES}
+ * each, so that a flood of polls passes what each may hold.
+ */
+export function limitSpecs(
+  phases: string[],
+  redisUrl: string | null,
+  openFiles = 0,
+): ServerSpec[] {
+  const specs: ServerSpec[] = [];
+  const limit = openFiles > 0 ? openFiles : undefined;
+  const files = (n: number | undefined) =>
+    n === undefined ? "" : `, ${n.toLocaleString("en-US")} files`;
+  if (phases.includes("limit-start")) {
+    specs.push({
+      name: `start (kv${files(limit)})`,
+      entry: "main.ts",
+      env: { STATUS_STORE: "kv", HOSTNAME: "0.0.0.0" },
+      kvPath: true,
+      openFileLimit: limit,
+    });
+  }
+  if (phases.includes("limit-parallel")) {
+    specs.push({
+      name: `start:parallel (2 workers, kv${files(limit)})`,
+      entry: "serve.ts",
+      flags: ["--unstable-net"],
+      env: { STATUS_STORE: "kv", DENO_JOBS: "2", HOSTNAME: "0.0.0.0" },
+      kvPath: true,
+      openFileLimit: limit,
+    });
+  }
+  if (phases.includes("limit-cluster") && redisUrl !== null) {
+    const each = limit ?? CLUSTER_LIMIT_FILES;
+    specs.push({
+      name: `start:cluster (2 processes, redis${files(each)} each)`,
+      entry: "cluster.ts",
+      env: {
+        STATUS_STORE: "redis",
+        REDIS_URL: redisUrl,
+        CLUSTER_PROCESSES: "2",
+        HOSTNAME: "0.0.0.0",
+      },
+      openFileLimit: each,
+    });
+  }
+  return specs;
 }
 
 /**
@@ -189,6 +245,9 @@ class Bench {
     const { config, results } = this;
     this.workers = await startWorkers(config.workers, ROOT);
     if (config.phases.includes("cluster")) await this.runCluster();
+    if (config.phases.some((p) => p.startsWith("limit-"))) {
+      await this.runLimits();
+    }
     if (config.phases.includes("fanout")) {
       for (const n of config.sizes) {
         for (let round = 0; round < config.rounds; round++) {
@@ -331,6 +390,62 @@ class Bench {
     }
   }
 
+  /**
+   * Each way to run the app, flooded with more polls than it may hold: it
+   * must stay up, wake every poll it holds, refuse the rest with 503 and
+   * answer normally afterwards.
+   */
+  async runLimits(): Promise<void> {
+    const { config, results } = this;
+    const n = config.limitPolls;
+    let redisUrl: string | null = null;
+    if (config.phases.includes("limit-cluster")) {
+      try {
+        this.redis = await startRedis();
+        redisUrl = this.redis.url;
+      } catch (error) {
+        results.limits.push({
+          server: "start:cluster",
+          round: 0,
+          n,
+          error: String(error),
+        });
+      }
+    }
+    try {
+      const specs = limitSpecs(config.phases, redisUrl, config.limitFiles);
+      for (const spec of specs) {
+        const m = await this.measure(
+          spec,
+          0,
+          `at the limit, ${n} polls`,
+          (s) =>
+            runFanout(s, this.workers, {
+              n,
+              connectConcurrency: config.connectConcurrency,
+              connectTimeoutMs: 5_000,
+              openTimeoutMs: 300_000,
+              answerTimeoutMs: Math.max(config.answerTimeoutMs, 60_000),
+              hosts: loopbackHosts(n),
+            }),
+        );
+        results.limits.push({ ...m, n });
+        this.save();
+        if (m.result) {
+          const f = m.result;
+          log(
+            `  got ${f.gotUpdate}/${n}, 503 ${f.rejected503}, failed ${
+              Object.values(f.errors).reduce((a, b) => a + b, 0)
+            }, unanswered ${f.unanswered}, up ${f.serverAlive}`,
+          );
+        }
+      }
+    } finally {
+      await this.redis?.stop();
+      this.redis = null;
+    }
+  }
+
   async cleanUp(): Promise<void> {
     await Promise.all([...this.live].map((s) => this.stop(s)));
     await this.redis?.stop();
@@ -366,6 +481,7 @@ async function main(): Promise<number> {
     reads: [],
     page: null,
     cluster: [],
+    limits: [],
   };
   for (const note of notes) log(note);
   const name = `bench/results/${results.date.replaceAll(":", "-")}.json`;
@@ -398,6 +514,15 @@ async function main(): Promise<number> {
   save();
   console.log(renderReport(results));
   log(`raw results: ${out} (${results.durationS} s)`);
+  if (
+    config.phases.some((p) => (TASK_PHASES as readonly string[]).includes(p))
+  ) {
+    const tasks = await runTaskPhases(config.phases, config.smoke, ROOT, log);
+    const tasksOut = out.replace(/\.json$/, "-tasks.json");
+    Deno.writeTextFileSync(tasksOut, JSON.stringify(tasks, null, 2) + "\n");
+    console.log(renderTaskPhases(tasks));
+    log(`many-tasks results: ${tasksOut}`);
+  }
   return 0;
 }
 

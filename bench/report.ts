@@ -35,6 +35,8 @@ export interface BenchResults {
   page: { result?: PageWeight; error?: string } | null;
   /** The opt-in `cluster` phase. */
   cluster: Measurement<FanoutResult>[];
+  /** The opt-in `limit-*` phases: each way to run, flooded past its limit. */
+  limits: Measurement<FanoutResult>[];
 }
 
 export const REFERENCE = "reference";
@@ -208,6 +210,21 @@ export function verdicts(results: BenchResults): Verdict[] {
       measured: m.result ? int(m.result.gotUpdate) : `${m.error}`,
     });
   }
+  for (const m of results.limits ?? []) {
+    out.push({
+      target: `${m.server}: ${
+        int(m.n ?? 0)
+      } polls past the limit: stays up, every held poll updated, the rest 503 with Retry-After`,
+      ok: m.result !== undefined && heldTheLine(m.result),
+      measured: m.result
+        ? `${int(m.result.gotUpdate)} updated, ${
+          int(m.result.rejected503)
+        } 503, ${int(lostAnswers(m.result))} failed, up ${
+          m.result.serverAlive && m.result.answersAfter ? "yes" : "no"
+        }`
+        : `${m.error}`,
+    });
+  }
   if (results.page) {
     const js = results.page.result?.jsGzip;
     out.push({
@@ -221,8 +238,25 @@ export function verdicts(results: BenchResults): Verdict[] {
 
 const mib = (kib: number | null) => kib === null ? "–" : one(kib / 1024);
 
+/** Clients that got neither an answer with the update nor a 503: failed, unanswered or otherwise answered. */
+export function lostAnswers(f: FanoutResult): number {
+  return Object.values(f.errors).reduce((a, b) => a + b, 0) + f.unanswered +
+    Object.values(f.otherAnswers).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * A flood past the limit went as promised: the server stayed up and
+ * answers afterwards, every client got the update or a 503 with
+ * Retry-After, and some were refused (the limit was reached).
+ */
+export function heldTheLine(f: FanoutResult): boolean {
+  return f.serverAlive && f.answersAfter && lostAnswers(f) === 0 &&
+    f.gotUpdate + f.rejected503 === f.n && f.retryAfter === f.rejected503 &&
+    f.rejected503 > 0;
+}
+
 /** The cluster phase's figures, a table of its own (it has no reference to pair with). */
-export function clusterTable(f: FanoutResult): string {
+export function clusterTable(f: FanoutResult, label = CLUSTER): string {
   const N = int(f.n);
   const rows: [string, string][] = [
     [`got the update (of ${N})`, int(f.gotUpdate)],
@@ -230,13 +264,8 @@ export function clusterTable(f: FanoutResult): string {
       "delivery p50 / p99 / max ms",
       [f.latency.p50, f.latency.p99, f.latency.max].map(ms).join(" / "),
     ],
-    [
-      "503, failed or unanswered",
-      int(
-        f.rejected503 + Object.values(f.errors).reduce((a, b) => a + b, 0) +
-          f.unanswered,
-      ),
-    ],
+    ["503 (with Retry-After)", `${int(f.rejected503)} (${int(f.retryAfter)})`],
+    ["failed, unanswered or other", int(lostAnswers(f))],
     ["seconds to open the polls", one(f.openMs / 1000)],
     ["holds timed out and re-polled before the update", int(f.repolls)],
     [
@@ -255,10 +284,13 @@ export function clusterTable(f: FanoutResult): string {
       "server CPU % of a core (update to last answer)",
       f.serverCpuPct === null ? "–" : int(f.serverCpuPct),
     ],
-    ["answers afterwards", f.answersAfter ? "yes" : "no"],
+    [
+      "stayed up; answers afterwards",
+      `${f.serverAlive ? "yes" : "no"}; ${f.answersAfter ? "yes" : "no"}`,
+    ],
   ];
   return [
-    `| ${CLUSTER}, fan-out ${N} | value |`,
+    `| ${label}, fan-out ${N} | value |`,
     "| --- | --- |",
     ...rows.map(([label, value]) => `| ${label} | ${value} |`),
   ].join("\n");
@@ -453,6 +485,10 @@ export function renderReport(results: BenchResults): string {
     // A run of the cluster phase alone has no per-server figures.
     ...(rows.length ? ["", table] : []),
     ...cluster.flatMap((c) => ["", clusterTable(c.result!)]),
+    ...(results.limits ?? []).filter((m) => m.result).flatMap((l) => [
+      "",
+      clusterTable(l.result!, `${l.server}, past its limit`),
+    ]),
     "",
     "| target | measured | met |",
     "| --- | --- | --- |",
@@ -467,6 +503,7 @@ export function renderReport(results: BenchResults): string {
     ...results.churn,
     ...results.reads,
     ...results.cluster,
+    ...results.limits ?? [],
   ].filter((m) => m.error);
   if (errors.length || results.notes.length) {
     lines.push("");

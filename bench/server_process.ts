@@ -9,6 +9,10 @@ export interface ServerSpec {
   env: Record<string, string>;
   /** A fresh database file per start, for stores that keep one. */
   kvPath?: boolean;
+  /** `deno run` flags before the entry, e.g. `--unstable-net`. */
+  flags?: string[];
+  /** Runs the server under `ulimit -n` of this many open files. */
+  openFileLimit?: number;
 }
 
 /** A running server process. */
@@ -47,14 +51,24 @@ export class ServerProcess {
       ...spec.env,
     };
     if (tempDir) env.KV_PATH = `${tempDir}/status.kv`;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", spec.entry],
-      cwd: root,
-      env,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const args = ["run", "-A", ...spec.flags ?? [], spec.entry];
+    const limit = spec.openFileLimit;
+    const child = new Deno.Command(
+      limit === undefined ? Deno.execPath() : "bash",
+      {
+        args: limit === undefined ? args : [
+          "-c",
+          `ulimit -n ${limit} && exec "$0" "$@"`,
+          Deno.execPath(),
+          ...args,
+        ],
+        cwd: root,
+        env,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      },
+    ).spawn();
     const server = new ServerProcess(spec, child, tempDir);
     const deadline = Date.now() + 60_000;
     for (;;) {

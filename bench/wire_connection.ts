@@ -13,6 +13,7 @@ export class WireConnection {
   #buffer = new Uint8Array(2048);
   #filled = 0;
   #closed = false;
+  #answerStarted = false;
 
   private constructor(conn: Deno.TcpConn) {
     this.#conn = conn;
@@ -63,13 +64,23 @@ export class WireConnection {
         throw new Error("closed");
       }
       this.#filled += n;
+      this.#answerStarted = true;
     }
   }
 
   /** Sends a request and reads its answer. */
   async exchange(bytes: Uint8Array): Promise<TimedResponse> {
+    this.#answerStarted = false;
     await this.write(bytes);
     return await this.read();
+  }
+
+  /**
+   * True when the last exchange failed before a byte of its answer came:
+   * the server had closed the connection, and the request may go again.
+   */
+  idleClosed(): boolean {
+    return !this.#answerStarted;
   }
 
   /** Closes the socket; safe to call twice or while a read is pending. */

@@ -24,6 +24,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Script to run instead of main.ts (relative to the repository root). */
   entry?: string;
+  /** Arguments to `deno` instead of `run -A <entry>` (such as {@link SERVE_PARALLEL}). */
+  args?: string[];
   /** Shell prefix such as `ulimit -n 256 &&` (runs under bash). */
   shellPrefix?: string;
   /** How long to wait for the "Listening on" line. */
@@ -41,11 +43,11 @@ export async function startApp(
     NO_COLOR: "1",
     ...options.env,
   };
-  const entry = options.entry ?? "main.ts";
+  const args = options.args ?? ["run", "-A", options.entry ?? "main.ts"];
   const deno = Deno.execPath();
   const command = options.shellPrefix
     ? new Deno.Command("bash", {
-      args: ["-c", `${options.shellPrefix} exec "$0" run -A "$1"`, deno, entry],
+      args: ["-c", `${options.shellPrefix} exec "$0" "$@"`, deno, ...args],
       cwd: ROOT,
       env,
       stdout: "piped",
@@ -53,7 +55,7 @@ export async function startApp(
       stdin: "null",
     })
     : new Deno.Command(deno, {
-      args: ["run", "-A", entry],
+      args,
       cwd: ROOT,
       env,
       stdout: "piped",
@@ -108,16 +110,20 @@ export async function startApp(
   };
 }
 
+/** `deno task start:parallel`: serve.ts's workers, on PORT and HOSTNAME (DENO_JOBS says how many workers). */
+export const SERVE_PARALLEL = ["run", "-A", "--unstable-net", "serve.ts"];
+
 /**
- * Runs the app (or another entry, such as `cluster.ts`) expecting it to exit
- * at start; resolves with its exit code and output.
+ * Runs the app (or another entry, such as `cluster.ts`, or the arguments to
+ * `deno` given as a list) expecting it to exit at start; resolves with its
+ * exit code and output.
  */
 export async function runAppToExit(
   env: Record<string, string>,
-  entry = "main.ts",
+  entry: string | string[] = "main.ts",
 ): Promise<{ code: number; output: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", entry],
+    args: typeof entry === "string" ? ["run", "-A", entry] : entry,
     cwd: ROOT,
     env: {
       PORT: "0",

@@ -1,0 +1,739 @@
+/**
+ * An HTTP/1.1 server over `Deno.listen` that owns its sockets, so that it
+ * can do what `Deno.serve` cannot: close a connection that sends its head
+ * or body too slowly or sits idle too long, close the oldest idle or slow
+ * connections when the process runs short of descriptors, close after a
+ * response that says `Connection: close`, and answer oversized heads with
+ * 431 or 414 as JSON.
+ */
+import {
+  findHeadEnd,
+  type HeadLimits,
+  oversizedHead,
+  parseHead,
+  type RequestHead,
+} from "./http1_head.ts";
+import {
+  asksToClose,
+  type Framing,
+  responseHead,
+  serverAnswer,
+  statusHasNoBody,
+} from "./http1_response.ts";
+import { type ByteSource, requestBody } from "./http1_body.ts";
+import type { ConnectionBudget } from "./connection_budget.ts";
+import {
+  ConnectionTable,
+  type Phase,
+  type PhaseCounts,
+  type Tracked,
+} from "./connection_table.ts";
+
+/** How long a connection may take, in milliseconds. */
+export interface ServerTimeouts {
+  /** To send a complete request head, from its first byte (or from connecting). */
+  headerMs: number;
+  /** To send a request body, from the end of its head; also to take a response. */
+  bodyMs: number;
+  /** Between two requests on a keep-alive connection. */
+  idleMs: number;
+}
+
+/** In the spirit of nginx's defaults (60 s each), a little shorter. */
+export const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  headerMs: 20_000,
+  bodyMs: 30_000,
+  idleMs: 60_000,
+};
+
+/** As Node's 16 KiB for a head, and nginx's 8 KiB for a request line. */
+export const DEFAULT_HEAD_LIMITS: HeadLimits = {
+  maxHeadBytes: 16_384,
+  maxUriBytes: 8_192,
+};
+
+/** Seconds a client turned away for lack of connections should wait. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Called for each request, as `Deno.serve`'s handler is. */
+export type Http1Handler = (
+  request: Request,
+  info: { remoteAddr: Deno.NetAddr; localAddr: Deno.NetAddr },
+) => Response | Promise<Response>;
+
+/** Where and how to serve. */
+export interface Http1ServerOptions {
+  port: number;
+  hostname: string;
+  reusePort?: boolean;
+  timeouts?: ServerTimeouts;
+  limits?: HeadLimits;
+  /** The connections the process may hold (shared by its workers). */
+  budget: ConnectionBudget;
+  onListen?: (addr: Deno.NetAddr) => void;
+  /** One line for the log, e.g. when descriptors run out. */
+  onLog?: (line: string) => void;
+}
+
+/** What a server holds and has closed, for tests and the log. */
+export interface ServerStats extends PhaseCounts {
+  /** Connections open in every server sharing the budget. */
+  open: number;
+  /** Connections closed because their phase ran out of time. */
+  timedOut: Record<Exclude<Phase, "active">, number>;
+  /** Connections closed to make room for new ones. */
+  shed: number;
+  /** New connections answered 503 for lack of room. */
+  refused: number;
+}
+
+/** A running server. */
+export interface Http1Server {
+  readonly addr: Deno.NetAddr;
+  /** Settles once the server has shut down. */
+  readonly finished: Promise<void>;
+  /** Stops accepting, closes idle connections, waits for the requests being handled, then closes the rest. */
+  shutdown(): Promise<void>;
+  stats(): ServerStats;
+}
+
+/** Pause before accepting again after the `failures`-th descriptor exhaustion in a row. */
+export function acceptDelay(failures: number): number {
+  return Math.min(100 * 2 ** Math.max(failures - 1, 0), 3200);
+}
+
+/** True for the error of a process out of descriptors. */
+export const isTooManyOpenFiles = (error: unknown): boolean =>
+  /too many open files|os error 24/i.test(String(error));
+
+const INITIAL_BUFFER = 2048;
+/** How long a closed connection waits for the client to close its side. */
+const LINGER_MS = 2_000;
+/** What a closing connection reads and drops at most before it gives up. */
+const LINGER_BYTES = 256 * 1024;
+/** Longest pause before accepting again when descriptors ran out. */
+const MAX_ACCEPT_PAUSE_MS = 500;
+/**
+ * How long a connection is left alone before it may be shed (at most three
+ * quarters of the header timeout; more while the server runs late). A
+ * client whose connection waited in a full listen queue may send its
+ * request seconds after it is accepted: its first packets were dropped,
+ * and TCP sends them again after 0.2, 0.6, 1.4 … 12.6 s.
+ */
+const SHED_GRACE_MS = 15_000;
+/** Shed connections at most per descriptor exhaustion. */
+const SHED_BURST = 16;
+
+const encoder = new TextEncoder();
+const CONTINUE = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
+
+let dateSecond = 0;
+let dateText = "";
+/** The Date header, formatted once a second. */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
+/** Bytes for a head and a body in one write; latin-1 for non-ASCII header bytes. */
+function packet(head: string, body: Uint8Array | null): Uint8Array {
+  const size = head.length + (body?.length ?? 0);
+  const out = new Uint8Array(size);
+  const { written } = encoder.encodeInto(head, out);
+  if (written !== head.length) {
+    // Header values are byte strings: one character, one byte.
+    for (let i = 0; i < head.length; i++) out[i] = head.charCodeAt(i);
+  }
+  if (body) out.set(body, head.length);
+  return out;
+}
+
+/** Starts serving on a new listener; throws if it cannot listen (the port is taken). */
+export function serveHttp1(
+  options: Http1ServerOptions,
+  handler: Http1Handler,
+): Http1Server {
+  const listener = Deno.listen({
+    port: options.port,
+    hostname: options.hostname,
+    transport: "tcp",
+    ...(options.reusePort ? { reusePort: true } : {}),
+    tcpBacklog: 4096,
+  });
+  const server = new Server(listener, options, handler);
+  options.onListen?.(listener.addr);
+  server.run();
+  return server;
+}
+
+class Server implements Http1Server {
+  readonly addr: Deno.NetAddr;
+  readonly table = new ConnectionTable<Connection>();
+  readonly timeouts: ServerTimeouts;
+  readonly limits: HeadLimits;
+  readonly budget: ConnectionBudget;
+  readonly #done = Promise.withResolvers<void>();
+  readonly finished = this.#done.promise;
+  readonly timedOut = { closing: 0, idle: 0, head: 0, body: 0, send: 0 };
+  shed = 0;
+  refused = 0;
+  stopping = false;
+  readonly #connections = new Set<Connection>();
+  #sweeper: ReturnType<typeof setInterval> | undefined;
+  #tick = 250;
+  #lastSweep = 0;
+  /** How late the event loop runs: a decaying maximum of the sweep's delay. */
+  #lagMs = 0;
+  #pause: ReturnType<typeof setTimeout> | undefined;
+  #resume: (() => void) | undefined;
+  #accepting: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly listener: Deno.TcpListener,
+    readonly options: Http1ServerOptions,
+    readonly handler: Http1Handler,
+  ) {
+    this.addr = listener.addr;
+    this.timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+    this.limits = options.limits ?? DEFAULT_HEAD_LIMITS;
+    this.budget = options.budget;
+  }
+
+  /** A connection idle or slow for this long may be shed. */
+  graceMs(now = performance.now()): number {
+    const base = Math.min(this.timeouts.headerMs * 0.75, SHED_GRACE_MS);
+    return base + 3 * this.lagMs(now);
+  }
+
+  /**
+   * How late the event loop runs: the sweep's recent delays, or how overdue
+   * it is right now. While it runs late, a connection waits for the server,
+   * not for its client: its bytes may be sitting unread in the kernel.
+   */
+  lagMs(now = performance.now()): number {
+    return Math.max(this.#lagMs, now - this.#lastSweep - this.#tick);
+  }
+
+  run(): void {
+    const { headerMs, bodyMs, idleMs } = this.timeouts;
+    // Deadlines are checked on a tick, not one timer per connection: a
+    // connection closes at most a quarter of its timeout late (and 250 ms).
+    this.#tick = Math.max(
+      10,
+      Math.min(250, headerMs / 4, bodyMs / 4, idleMs / 4),
+    );
+    this.#lastSweep = performance.now();
+    this.#sweeper = setInterval(() => this.sweep(), this.#tick);
+    this.#accepting = this.#acceptLoop();
+  }
+
+  stats(): ServerStats {
+    return {
+      ...this.table.counts(),
+      open: this.budget.open,
+      timedOut: { ...this.timedOut },
+      shed: this.shed,
+      refused: this.refused,
+    };
+  }
+
+  /** Closes what is past due, and what other workers asked to shed. */
+  sweep(now = performance.now()): void {
+    const late = Math.max(0, now - this.#lastSweep - this.#tick);
+    this.#lastSweep = now;
+    this.#lagMs = Math.max(late, this.#lagMs * 0.8);
+    // A deadline is the client's: it is moved by what the server ran late.
+    for (const conn of this.table.expired(now - 3 * this.#lagMs)) {
+      this.timedOut[conn.phase as keyof Server["timedOut"]]++;
+      conn.close();
+    }
+    // A request to shed stands only while the count is still past the cap.
+    while (this.budget.takeShedRequest()) {
+      const { open, caps } = this.budget;
+      if (open <= caps.soft) this.budget.dropShedRequests();
+      else if (!this.shedOne(now, open <= caps.hard)) break;
+    }
+  }
+
+  /**
+   * Closes the connection that is cheapest to lose; false if none may be.
+   * `cheapOnly` while there is still room: then only one that is answered
+   * or between requests, never one whose request may still be coming.
+   */
+  shedOne(now = performance.now(), cheapOnly = false): boolean {
+    const victim = this.table.sheddable(now, this.graceMs(now), cheapOnly);
+    if (victim === undefined) return false;
+    this.shed++;
+    victim.close();
+    return true;
+  }
+
+  async #acceptLoop(): Promise<void> {
+    let failures = 0;
+    let lastFailure = 0;
+    while (!this.stopping) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await this.listener.accept();
+      } catch (error) {
+        if (this.stopping) break;
+        if (!isTooManyOpenFiles(error)) {
+          // ECONNABORTED and the like concern one client only.
+          this.options.onLog?.(`error: accept failed: ${String(error)}`);
+          await this.#wait(100);
+          continue;
+        }
+        let freed = 0;
+        while (freed < SHED_BURST && this.shedOne()) freed++;
+        if (freed > 0) continue;
+        const now = Date.now();
+        failures = now - lastFailure < 5_000 ? failures + 1 : 1;
+        lastFailure = now;
+        // Short: a poll answered or a deadline may free one at any moment.
+        const delay = Math.min(acceptDelay(failures), MAX_ACCEPT_PAUSE_MS);
+        // One line, no stack trace: formatting one at the descriptor
+        // limit can make Deno 2.9.6 panic when it reads a source map.
+        this.options.onLog?.(
+          `error: too many open files: not accepting on port ${this.addr.port}; accepting again in ${delay} ms`,
+        );
+        await this.#wait(delay);
+        continue;
+      }
+      this.#admit(conn);
+    }
+  }
+
+  #wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#resume = resolve;
+      this.#pause = setTimeout(resolve, ms);
+    });
+  }
+
+  #admit(socket: Deno.TcpConn): void {
+    const now = performance.now();
+    const admission = this.budget.opened();
+    const conn = new Connection(socket, this);
+    this.#connections.add(conn);
+    this.table.enter(conn, "head", now, now + this.timeouts.headerMs);
+    if (admission !== "ok" && !this.shedOne(now, admission === "shed")) {
+      this.budget.askShed();
+      if (admission === "refuse") conn.overflow = true;
+    }
+    conn.run();
+  }
+
+  forget(conn: Connection): void {
+    if (this.#connections.delete(conn)) {
+      this.table.remove(conn);
+      this.budget.closed();
+    }
+    if (this.stopping && this.#connections.size === 0) this.#done.resolve();
+  }
+
+  async shutdown(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = true;
+      clearTimeout(this.#pause);
+      this.#resume?.();
+      try {
+        this.listener.close();
+      } catch {
+        // Already closed.
+      }
+      await this.#accepting;
+      clearInterval(this.#sweeper);
+      // Requests being handled finish (with Connection: close); the rest go now.
+      for (const conn of this.table.waiting()) conn.close();
+      if (this.#connections.size === 0) this.#done.resolve();
+    }
+    await this.finished;
+  }
+}
+
+/** One client connection: reads requests, calls the handler, writes responses. */
+class Connection implements Tracked, ByteSource {
+  phase: Phase | undefined = undefined;
+  since = 0;
+  deadline = Infinity;
+  /** Accepted past the hard cap: answer 503 and close. */
+  overflow = false;
+  closed = false;
+  #buf = new Uint8Array(INITIAL_BUFFER);
+  #start = 0;
+  #end = 0;
+  #filling: Promise<boolean> | null = null;
+  /** The client closed (or the socket failed). */
+  #eof = false;
+
+  constructor(readonly socket: Deno.TcpConn, readonly server: Server) {}
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.socket.close();
+    } catch {
+      // Already closed.
+    }
+    this.server.forget(this);
+  }
+
+  #enter(phase: Phase, timeoutMs?: number, deadline?: number): void {
+    if (this.closed) return;
+    const now = performance.now();
+    this.server.table.enter(
+      this,
+      phase,
+      now,
+      deadline ?? (timeoutMs === undefined ? Infinity : now + timeoutMs),
+    );
+  }
+
+  // ByteSource, for the request body.
+  buffered(): Uint8Array {
+    return this.#buf.subarray(this.#start, this.#end);
+  }
+
+  consume(n: number): void {
+    this.#start += n;
+    // Rewind an empty buffer, unless a read is filling it at its end.
+    if (this.#start === this.#end && this.#filling === null) {
+      this.#start = this.#end = 0;
+    }
+  }
+
+  fill(): Promise<boolean> {
+    return this.#filling ??= this.#read();
+  }
+
+  async #read(): Promise<boolean> {
+    if (this.#eof || this.closed) {
+      this.#filling = null;
+      return false;
+    }
+    if (this.#end === this.#buf.length) {
+      if (this.#start > 0) {
+        this.#buf.copyWithin(0, this.#start, this.#end);
+        this.#end -= this.#start;
+        this.#start = 0;
+      } else {
+        const bigger = new Uint8Array(this.#buf.length * 2);
+        bigger.set(this.#buf);
+        this.#buf = bigger;
+      }
+    }
+    let n: number | null = null;
+    try {
+      n = await this.socket.read(this.#buf.subarray(this.#end));
+    } catch {
+      // Reset by the peer, or closed by a deadline.
+    }
+    this.#filling = null;
+    if (n === null) {
+      this.#eof = true;
+      return false;
+    }
+    this.#end += n;
+    return true;
+  }
+
+  async run(): Promise<void> {
+    try {
+      this.socket.setNoDelay(true);
+      while (!this.closed) {
+        const head = await this.#readHead();
+        if (head === undefined) break;
+        if (this.overflow) {
+          this.server.refused++;
+          await this.#refuse(
+            503,
+            "the server has no room for more connections; retry later",
+            RETRY_AFTER_SECONDS,
+            !head.chunked && !head.contentLength,
+          );
+          break;
+        }
+        if (!(await this.#exchange(head))) break;
+      }
+    } catch {
+      // A socket that failed mid-write: nothing to tell anyone.
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Reads the next request head; undefined when the connection ends. */
+  async #readHead(): Promise<RequestHead | undefined> {
+    const { limits, timeouts } = this.server;
+    let scanned = 0;
+    for (;;) {
+      // The head starts at the first unconsumed byte.
+      const view = this.buffered();
+      const end = findHeadEnd(view, scanned, view.length);
+      if (end >= 0) {
+        const parsed = parseHead(view, end, limits);
+        this.consume(end);
+        if (parsed.ok) return parsed.head;
+        await this.#refuse(parsed.status, parsed.error);
+        return undefined;
+      }
+      scanned = view.length;
+      const refusal = oversizedHead(view, view.length, limits);
+      if (refusal) {
+        await this.#refuse(refusal.status, refusal.error);
+        return undefined;
+      }
+      const idle = view.length === 0;
+      if (!(await this.fill())) return undefined;
+      // The first bytes of the next request: the head timeout starts.
+      if (idle && this.phase === "idle") this.#enter("head", timeouts.headerMs);
+    }
+  }
+
+  /** Answers a request; true when the connection may carry another. */
+  async #exchange(head: RequestHead): Promise<boolean> {
+    const server = this.server;
+    const host = head.host ?? `${server.addr.hostname}:${server.addr.port}`;
+    if (/[\s/?#@\\]/.test(host) || host === "") {
+      await this.#refuse(400, `bad Host header ${JSON.stringify(host)}`);
+      return false;
+    }
+    const url = head.target[0] === "/"
+      ? `http://${host}${head.target}`
+      : head.target;
+    const headEnd = performance.now();
+    const aborter = new AbortController();
+    let answered = false;
+    let bodyDone = true;
+    let body: ReadableStream<Uint8Array> | null = null;
+    if (head.chunked || (head.contentLength ?? 0) > 0) {
+      bodyDone = false;
+      const deadline = headEnd + server.timeouts.bodyMs;
+      body = requestBody(
+        this,
+        head.chunked ? { chunked: true } : { length: head.contentLength! },
+        {
+          start: async () => {
+            if (head.expectContinue) await this.#write(CONTINUE);
+          },
+          waiting: (on) => {
+            if (on) this.#enter("body", undefined, deadline);
+            else this.#enter("active");
+          },
+          done: () => {
+            bodyDone = true;
+            if (!answered) this.#watchForClose(aborter, () => answered);
+          },
+        },
+      );
+    }
+    let request: Request;
+    try {
+      request = new Request(url, {
+        method: head.method,
+        headers: head.headers,
+        body,
+        signal: aborter.signal,
+      });
+    } catch (error) {
+      await this.#refuse(400, `bad request: ${(error as Error).message}`);
+      return false;
+    }
+    this.#enter("active");
+    if (bodyDone) this.#watchForClose(aborter, () => answered);
+    let response: Response;
+    try {
+      response = await server.handler(request, {
+        remoteAddr: this.socket.remoteAddr as Deno.NetAddr,
+        localAddr: server.addr,
+      });
+    } catch {
+      response = new Response(
+        JSON.stringify({ error: "internal server error" }),
+        { status: 500, headers: { "content-type": "application/json" } },
+      );
+    }
+    answered = true;
+    // The client left while it waited: nobody reads the answer.
+    if (this.closed || aborter.signal.aborted) {
+      await response.body?.cancel().catch(() => {});
+      return false;
+    }
+    // A body the handler left unread cannot be skipped cheaply: close.
+    const keepAlive = head.keepAlive && bodyDone && !server.stopping &&
+      !asksToClose(response.headers);
+    const sent = await this.#respond(head, response, keepAlive);
+    if (!sent || !keepAlive || this.#eof) {
+      if (sent) await this.#close(!bodyDone);
+      return false;
+    }
+    this.#enter("idle", server.timeouts.idleMs);
+    return true;
+  }
+
+  /** Aborts the request's signal if the client closes before its answer. */
+  #watchForClose(aborter: AbortController, answered: () => boolean): void {
+    this.fill().then((more) => {
+      if (!more && !answered()) aborter.abort();
+    });
+  }
+
+  /** Writes the response; false if the connection failed or timed out. */
+  async #respond(
+    head: RequestHead,
+    response: Response,
+    keepAlive: boolean,
+  ): Promise<boolean> {
+    const connection = !keepAlive
+      ? "close"
+      : head.minor === 0
+      ? "keep-alive"
+      : "default";
+    const date = httpDate();
+    const status = response.status;
+    if (head.method === "HEAD" || statusHasNoBody(status)) {
+      if (response.body) await response.body.cancel().catch(() => {});
+      const text = responseHead(
+        status,
+        response.headers,
+        { kind: "none" },
+        date,
+        connection,
+      );
+      return await this.#send(packet(text, null));
+    }
+    const stream = response.body;
+    if (stream === null) {
+      const text = responseHead(
+        status,
+        response.headers,
+        { kind: "length", length: 0 },
+        date,
+        connection,
+      );
+      return await this.#send(packet(text, null));
+    }
+    const reader = stream.getReader();
+    try {
+      const first = await reader.read();
+      if (first.done) {
+        const framing: Framing = { kind: "length", length: 0 };
+        return await this.#send(
+          packet(
+            responseHead(status, response.headers, framing, date, connection),
+            null,
+          ),
+        );
+      }
+      const second = await reader.read();
+      if (second.done) {
+        // One chunk: what a Response made from a string or bytes gives.
+        const framing: Framing = { kind: "length", length: first.value.length };
+        return await this.#send(
+          packet(
+            responseHead(status, response.headers, framing, date, connection),
+            first.value,
+          ),
+        );
+      }
+      const text = responseHead(
+        status,
+        response.headers,
+        { kind: "chunked" },
+        date,
+        connection,
+      );
+      if (!(await this.#send(packet(text, null)))) return false;
+      let chunk: ReadableStreamReadResult<Uint8Array> = first;
+      let next: ReadableStreamReadResult<Uint8Array> | null = second;
+      while (!chunk.done) {
+        if (chunk.value.length > 0) {
+          const size = chunk.value.length.toString(16);
+          if (!(await this.#send(packet(`${size}\r\n`, chunk.value)))) {
+            return false;
+          }
+          if (!(await this.#send(encoder.encode("\r\n")))) return false;
+        }
+        chunk = next ?? await reader.read();
+        next = null;
+      }
+      return await this.#send(encoder.encode("0\r\n\r\n"));
+    } catch {
+      // The body stream failed: the answer is cut short, so is the connection.
+      await reader.cancel().catch(() => {});
+      return false;
+    }
+  }
+
+  /** Writes bytes under the send deadline; false if it could not. */
+  async #send(bytes: Uint8Array): Promise<boolean> {
+    this.#enter("send", this.server.timeouts.bodyMs);
+    const ok = await this.#write(bytes);
+    this.#enter("active");
+    return ok;
+  }
+
+  async #write(bytes: Uint8Array): Promise<boolean> {
+    try {
+      let offset = 0;
+      while (offset < bytes.length) {
+        offset += await this.socket.write(bytes.subarray(offset));
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Sends the server's own JSON answer and closes; `whole` when the request
+   * was read to its end (nothing more is coming).
+   */
+  async #refuse(
+    status: number,
+    message: string,
+    retryAfter?: number,
+    whole = false,
+  ): Promise<void> {
+    if (
+      await this.#send(serverAnswer(status, message, httpDate(), retryAfter))
+    ) {
+      await this.#close(!whole);
+    }
+  }
+
+  /**
+   * After the last answer: closes at once when the client has sent all it
+   * meant to; lingers when it may still be sending (a body left unread, or
+   * more bytes already here).
+   */
+  async #close(mayStillSend: boolean): Promise<void> {
+    if (mayStillSend || this.buffered().length > 0) await this.#linger();
+  }
+
+  /**
+   * Closes our side and waits (briefly) for the client to close its own,
+   * reading what it still sends: closing with unread bytes would reset the
+   * connection and could destroy the answer before the client reads it.
+   */
+  async #linger(): Promise<void> {
+    try {
+      await this.socket.closeWrite();
+    } catch {
+      return;
+    }
+    this.#enter("closing", LINGER_MS);
+    let dropped = 0;
+    while (!this.closed && dropped < LINGER_BYTES) {
+      this.#start = this.#end = 0;
+      if (!(await this.fill())) return;
+      dropped += this.#end;
+    }
+  }
+}
