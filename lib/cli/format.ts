@@ -140,6 +140,14 @@ export function failure(
         code: EXIT.unauthorized,
       };
     }
+    // A server without a token refuses updates from other machines.
+    if (error.status === 403) {
+      return {
+        message:
+          `forbidden: ${error.message} (the server needs ADMIN_TOKEN set to take updates from here)`,
+        code: EXIT.unauthorized,
+      };
+    }
     if (error.status === 409) {
       const body = error.body as { version?: unknown; status?: unknown };
       const now = typeof body === "object" && body !== null &&

@@ -19,7 +19,7 @@ const EXIT_CODES = `Exit codes:
   1    wait: the task ended in Échec (with --until a final status: the other one)
   2    usage error (unknown command or option, bad value)
   3    conflict: the version was not --expect-version
-  4    unauthorized: missing or wrong admin token
+  4    unauthorized: missing or wrong admin token, or the server takes updates only from its own machine
   5    server unreachable, or it answered with an error
   124  wait: --timeout ran out
   130  interrupted (SIGINT, Ctrl-C); 143 on SIGTERM`;

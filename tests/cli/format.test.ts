@@ -129,6 +129,17 @@ Deno.test("output formatting", async (t) => {
     );
     assert.deepEqual(
       failure(
+        new StatusApiError(403, "updates from 10.0.0.2 are refused", {}),
+        url,
+      ),
+      {
+        message:
+          "forbidden: updates from 10.0.0.2 are refused (the server needs ADMIN_TOKEN set to take updates from here)",
+        code: 4,
+      },
+    );
+    assert.deepEqual(
+      failure(
         new StatusApiError(409, "version mismatch", {
           status: "Terminée",
           version: 9,
