@@ -4,12 +4,11 @@ import { parseIdentity } from "../domain/task_identity.ts";
 import { parseTaskId } from "../domain/task_id.ts";
 import { parseListQuery, type TaskSummary } from "../domain/task_list.ts";
 import { serialize } from "../domain/serialize.ts";
-import { readCapped } from "./capped_body.ts";
+import { readAdminBody } from "./admin_body.ts";
 import { taskIdentity } from "./get_status.ts";
 import { errorResponse, jsonResponse, stateResponse } from "./responses.ts";
 import { storeUnavailable } from "./store_errors.ts";
 import { updateRefusal } from "./update_access.ts";
-import { MAX_BODY_BYTES } from "./update_status.ts";
 
 /**
  * True when the request asks for JSON rather than a page: its `Accept`
@@ -67,11 +66,6 @@ export async function answerTaskList(
   }
 }
 
-function isJson(contentType: string | null): boolean {
-  const type = contentType?.split(";")[0].trim().toLowerCase();
-  return type === "application/json" || (type?.endsWith("+json") ?? false);
-}
-
 /**
  * Answers `PUT /tasks/{id}` from the client at `remoteAddr` (who may is
  * decided as for updates): stores `{"name", "description"?, "url"?}` as the
@@ -84,17 +78,8 @@ export async function answerSetIdentity(
   remoteAddr: Deno.NetAddr,
   taskId: string,
 ): Promise<Response> {
-  const refusal = updateRefusal(request, service.config.adminToken, remoteAddr);
-  if (refusal !== undefined) return refusal;
-  if (!isJson(request.headers.get("content-type"))) {
-    return errorResponse(415, "Content-Type must be application/json");
-  }
-  const body = await readCapped(request, MAX_BODY_BYTES);
-  if (!body.ok) {
-    return body.reason === "too-large"
-      ? errorResponse(413, `body must be at most ${MAX_BODY_BYTES} bytes`)
-      : errorResponse(400, "body could not be read as UTF-8");
-  }
+  const body = await readAdminBody(request, service, remoteAddr);
+  if (!body.ok) return body.response;
   let value: unknown;
   try {
     value = JSON.parse(body.text);

@@ -1,4 +1,4 @@
-import { readCapped } from "./capped_body.ts";
+import { readAdminBody } from "./admin_body.ts";
 import { parseStatus, STATUSES } from "../domain/statuses.ts";
 import type { StatusService } from "../app/status_service.ts";
 import type { UpdateRequest } from "../domain/update_rule.ts";
@@ -9,10 +9,9 @@ import {
 import { parseActor, parseSource } from "../domain/change_source.ts";
 import { DEFAULT_TASK } from "../domain/task_id.ts";
 import { errorResponse, stateResponse } from "./responses.ts";
-import { updateRefusal } from "./update_access.ts";
 
 /** Largest update body read, in bytes. */
-export const MAX_BODY_BYTES = 4 * 1024;
+export { MAX_BODY_BYTES } from "./admin_body.ts";
 
 /** Parsing an update body: the request, or a 400 message (and the allowed statuses). */
 export type UpdateBodyParse =
@@ -65,11 +64,6 @@ export function parseUpdateBody(text: string): UpdateBodyParse {
   return { ok: true, request: { ...request, expectedVersion: expected } };
 }
 
-function isJson(contentType: string | null): boolean {
-  const type = contentType?.split(";")[0].trim().toLowerCase();
-  return type === "application/json" || (type?.endsWith("+json") ?? false);
-}
-
 /**
  * Answers `POST /update-status` (`taskId` defaults to `default`) and
  * `POST /tasks/{id}/update-status` from the client at `remoteAddr`: checks
@@ -81,21 +75,8 @@ export async function answerUpdate(
   remoteAddr: Deno.NetAddr,
   taskId: string = DEFAULT_TASK,
 ): Promise<Response> {
-  const refusal = updateRefusal(
-    request,
-    service.config.adminToken,
-    remoteAddr,
-  );
-  if (refusal !== undefined) return refusal;
-  if (!isJson(request.headers.get("content-type"))) {
-    return errorResponse(415, "Content-Type must be application/json");
-  }
-  const body = await readCapped(request, MAX_BODY_BYTES);
-  if (!body.ok) {
-    return body.reason === "too-large"
-      ? errorResponse(413, `body must be at most ${MAX_BODY_BYTES} bytes`)
-      : errorResponse(400, "body could not be read as UTF-8");
-  }
+  const body = await readAdminBody(request, service, remoteAddr);
+  if (!body.ok) return body.response;
   const parsed = parseUpdateBody(body.text);
   if (!parsed.ok) {
     return errorResponse(
