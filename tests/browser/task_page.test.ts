@@ -134,12 +134,14 @@ pageTest(
 
     await setStatus(app.url, "Échec");
     await waitForStatus(page, "Échec", { version: 1 });
+    // Both colours ease in; wait for each to settle rather than sample mid-way.
     await waitFor(
-      async () => await backgroundOf(page, "#page") === "#fef2f2",
+      async () =>
+        await backgroundOf(page, "#page") === "#fef2f2" &&
+        await backgroundOf(page, "#hero") === "#b91c1c",
       2_000,
-      "the page to turn the colour of Échec",
+      "the page and its status to turn the colour of Échec",
     );
-    assert.equal(await backgroundOf(page, "#hero"), "#b91c1c");
 
     await page.setViewport({ width: 375, height: 812 });
     const phone = await statusSize(page);
