@@ -9,7 +9,7 @@ export interface BenchConfig {
   /** Repetitions of every measurement, servers interleaved. */
   rounds: number;
   workers: number;
-  /** Which servers: `app`, `app-kv`, `reference`; `app-kv` only if the KV store exists. */
+  /** Which servers: `app`, `app-kv`, `parallel` (start:parallel), `reference`; `app-kv` only if the KV store exists. */
   servers: string[];
   phases: string[];
   warmupPolls: number;
@@ -25,6 +25,8 @@ export interface BenchConfig {
   readsWorkers: number;
   /** Where the JSON goes; empty for `bench/results/<date>.json`. */
   out: string;
+  /** A stored results JSON to draw the charts of, instead of a run; empty for a run. */
+  chartsFrom: string;
   /** The whole run stops starting new measurements after this. */
   maxMinutes: number;
   /** Held polls of the `cluster` phase (three processes on a private Redis). */
@@ -51,7 +53,8 @@ export const USAGE = `deno task bench [options]
   --sizes 1000,10000,20000  fan-out sizes N
   --rounds 3              repetitions (servers interleaved)
   --workers 4             load worker processes
-  --servers app,app-kv,reference  servers to measure
+  --servers app,app-kv,reference  servers to measure (also: parallel,
+                          deno task start:parallel with 2 workers on KV)
   --phases fanout,churn,reads,page   (opt-in: cluster, limit-start,
                           limit-parallel, limit-cluster; limits = all three;
                           many-tasks, nothing-missed: see bench/many_tasks.ts)
@@ -65,7 +68,10 @@ export const USAGE = `deno task bench [options]
   --answer-timeout 20     seconds to wait for fan-out answers
   --churn-clients 1000    --churn-updates 200   --churn-rate 100 (updates/s)
   --reads-connections 64  --reads-seconds 5     --reads-workers 1
-  --out FILE              JSON output (default bench/results/<date>.json)
+  --out NAME.json         JSON output (default bench/results/<date>.json),
+                          charts beside it: NAME-fanout.svg, NAME-memory.svg
+  --charts-from FILE      only draw the charts of a stored results JSON, next
+                          to it, and exit (starts no server)
   --max-minutes 30        start no new measurement after this
 `;
 
@@ -87,6 +93,7 @@ const DEFAULTS: BenchConfig = {
   readsSeconds: 5,
   readsWorkers: 1,
   out: "",
+  chartsFrom: "",
   maxMinutes: 30,
   clusterPolls: 40_000,
   limitPolls: 25_000,
@@ -160,6 +167,7 @@ export function parseCli(args: string[]): BenchConfig | "help" {
         servers: { type: "string" },
         phases: { type: "string" },
         out: { type: "string" },
+        "charts-from": { type: "string" },
         ...Object.fromEntries(numeric.map((n) => [n, { type: "string" }])),
       },
       strict: true,
@@ -186,6 +194,7 @@ export function parseCli(args: string[]): BenchConfig | "help" {
   set("servers", list(v.servers as string | undefined));
   set("phases", list(v.phases as string | undefined));
   set("out", v.out as string | undefined);
+  set("chartsFrom", v["charts-from"] as string | undefined);
   set("rounds", num("rounds"));
   set("workers", num("workers"));
   set("warmupPolls", num("warmup-polls"));
@@ -207,7 +216,7 @@ export function parseCli(args: string[]): BenchConfig | "help" {
     phase === "limits" ? [...LIMIT_PHASES] : [phase]
   );
   for (const server of config.servers) {
-    if (!["app", "app-kv", "reference"].includes(server)) {
+    if (!["app", "app-kv", "parallel", "reference"].includes(server)) {
       throw new UsageError(`unknown server ${server}`);
     }
   }
