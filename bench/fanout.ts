@@ -10,7 +10,10 @@ import {
   CpuMeter,
   MachineMeter,
   type MachineUsage,
+  readLoadAverage,
   readMachineUsedKiB,
+  readRssEach,
+  readRssKiB,
   waitIdle,
 } from "./proc_stats.ts";
 import type { ServerProcess } from "./server_process.ts";
@@ -28,6 +31,23 @@ export interface FanoutOptions {
   answerTimeoutMs: number;
   /** Loopback addresses the clients connect to in turn (default 127.0.0.1). */
   hosts?: string[];
+  /**
+   * Open every connection before writing any poll, so that no hold runs out
+   * while the rest are still being opened (the server must then wait for a
+   * request head longer than the opening takes: HEADER_TIMEOUT_MS).
+   */
+  connectFirst?: boolean;
+  /** Longest wait for the server to go quiet once the polls are open (default 15 s). */
+  settleTimeoutMs?: number;
+  /** A store server the app uses (its `redis-server`): its memory is read beside the app's. */
+  storePid?: number;
+}
+
+/** Resident memory of one process of the server, idle and with the polls held. */
+export interface ProcessMemory {
+  pid: number;
+  idleKiB: number | null;
+  heldKiB: number | null;
 }
 
 /** What one fan-out measured. */
@@ -37,6 +57,8 @@ export interface FanoutResult {
   connected: number;
   /** Time to open every connection and write its poll. */
   openMs: number;
+  /** With `connectFirst`: the part of `openMs` spent opening the connections, before any poll. */
+  connectMs: number | null;
   /** Holds that ran out before the update and were polled again. */
   repolls: number;
   /** True when the server went quiet before the update (it had read every poll). */
@@ -49,6 +71,19 @@ export interface FanoutResult {
   machineUsedHeldKiB: number | null;
   /** (held − idle) / clients that got the update. */
   kibPerHeldPoll: number | null;
+  /** Each process of the server (the first is the one started, a cluster's supervisor). */
+  processRss: ProcessMemory[];
+  /** Resident memory of the store server, when one was named. */
+  storeRssIdleKiB: number | null;
+  storeRssHeldKiB: number | null;
+  /** The machine's one-minute load average before opening, once held, after the answers. */
+  loadAverage: {
+    before: number | null;
+    held: number | null;
+    after: number | null;
+  };
+  /** The whole machine while the polls were being opened. */
+  openMachine: MachineUsage | null;
   newVersion: number | null;
   updateError: string | null;
   /** Time from sending the update to its own answer. */
@@ -105,7 +140,11 @@ async function fanoutWith(
   const before = await control.state();
   await waitIdle(server.pid, 5_000);
   const rssIdleKiB = server.rssKiB();
+  const processesIdle = readRssEach(server.pids());
+  const storeRssIdleKiB = storeRss(options.storePid);
   const machineUsedIdleKiB = readMachineUsedKiB();
+  const loadBefore = readLoadAverage();
+  const openMeter = new MachineMeter();
   const id = nextId++;
   const shares = share(options.n, workers.length);
   const openStart = wallNow();
@@ -121,6 +160,7 @@ async function fanoutWith(
       connectTimeoutMs: options.connectTimeoutMs,
       openDeadline: openStart + options.openTimeoutMs,
       hosts: options.hosts,
+      connectFirst: options.connectFirst,
     })
   ));
   const opened = await Promise.all(workers.map((w) =>
@@ -129,11 +169,29 @@ async function fanoutWith(
       options.openTimeoutMs + 3 * options.connectTimeoutMs,
     )
   ));
+  let connected = opened.reduce((n, e) => n + e.connected, 0);
+  let connectMs: number | null = null;
+  if (options.connectFirst) {
+    connectMs = wallNow() - openStart;
+    await Promise.all(
+      workers.map((w) => w.send({ op: "fanout_send", id })),
+    );
+    const sent = await Promise.all(
+      workers.map((w) => w.next(eventOf("sent", id), options.openTimeoutMs)),
+    );
+    connected = sent.reduce((n, e) => n + e.sent, 0);
+  }
   const openMs = wallNow() - openStart;
-  const connected = opened.reduce((n, e) => n + e.connected, 0);
-  const settled = await waitIdle(server.pid, 15_000);
+  const openMachine = openMeter.usage();
+  const settled = await waitIdle(
+    server.pid,
+    options.settleTimeoutMs ?? 15_000,
+  );
   const rssHeldKiB = server.rssKiB();
+  const processesHeld = readRssEach(server.pids());
+  const storeRssHeldKiB = storeRss(options.storePid);
   const machineUsedHeldKiB = readMachineUsedKiB();
+  const loadHeld = readLoadAverage();
 
   const update = control.updateBytes(otherStatus(before.status));
   const clientCpu = new CpuMeter(
@@ -165,6 +223,7 @@ async function fanoutWith(
   const clientSeconds = clientCpu.seconds();
   const serverSeconds = serverCpu.seconds();
   const machine = machineCpu.usage();
+  const loadAfter = readLoadAverage();
 
   const latencies: number[] = [];
   const otherAnswers: Record<string, number> = {};
@@ -205,6 +264,7 @@ async function fanoutWith(
     n: options.n,
     connected,
     openMs,
+    connectMs,
     repolls,
     settled,
     rssIdleKiB,
@@ -212,6 +272,11 @@ async function fanoutWith(
     machineUsedIdleKiB,
     machineUsedHeldKiB,
     kibPerHeldPoll: Number.isFinite(perPoll) ? perPoll : null,
+    processRss: processMemory(processesIdle, processesHeld),
+    storeRssIdleKiB,
+    storeRssHeldKiB,
+    loadAverage: { before: loadBefore, held: loadHeld, after: loadAfter },
+    openMachine,
     newVersion,
     updateError,
     updateMs,
@@ -232,4 +297,26 @@ async function fanoutWith(
       ? server.output.trim().split("\n").slice(-4).join(" / ").slice(0, 400)
       : null,
   };
+}
+
+function storeRss(pid: number | undefined): number | null {
+  return pid === undefined ? null : readRssKiB(pid);
+}
+
+/**
+ * Pairs each process's idle and held memory by pid: one started or ended
+ * between the two readings (a cluster member restarted) has `null` there.
+ */
+export function processMemory(
+  idle: readonly { pid: number; kib: number | null }[],
+  held: readonly { pid: number; kib: number | null }[],
+): ProcessMemory[] {
+  const pids = [...new Set([...idle, ...held].map((p) => p.pid))];
+  const at = (list: typeof idle, pid: number) =>
+    list.find((p) => p.pid === pid)?.kib ?? null;
+  return pids.map((pid) => ({
+    pid,
+    idleKiB: at(idle, pid),
+    heldKiB: at(held, pid),
+  }));
 }

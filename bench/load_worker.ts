@@ -95,19 +95,26 @@ class Fanout {
     unanswered: 0,
   };
   #waiting = new Set<WireConnection>();
+  /** Connections of a `connectFirst` fan-out, open and waiting for their poll. */
+  #unsent: WireConnection[] = [];
   #ended = 0;
   #finished = false;
   #onAllEnded = () => {};
+  readonly #request: Uint8Array;
 
-  constructor(readonly command: FanoutCommand) {}
-
-  /** Opens every connection and writes its poll; resolves once all attempts ended. */
-  async open(): Promise<number> {
-    const { command } = this;
-    const request = getRequest(
+  constructor(readonly command: FanoutCommand) {
+    this.#request = getRequest(
       `127.0.0.1:${command.port}`,
       pollTarget(command.lastVersion, command.epoch),
     );
+  }
+
+  /**
+   * Opens every connection and writes its poll (only opens it, with
+   * `connectFirst`); resolves with how many opened once all attempts ended.
+   */
+  async open(): Promise<number> {
+    const { command } = this;
     const hosts = command.hosts?.length ? command.hosts : ["127.0.0.1"];
     let next = 0;
     let connected = 0;
@@ -123,9 +130,9 @@ class Fanout {
         try {
           conn = await connectPatiently(command, host);
           this.#waiting.add(conn);
-          await conn.write(request);
+          if (command.connectFirst) this.#unsent.push(conn);
+          else await this.#poll(conn);
           connected++;
-          this.#await(conn, request);
         } catch (error) {
           this.#end(conn, error);
         }
@@ -134,6 +141,27 @@ class Fanout {
     const openers = Math.min(command.connectConcurrency, command.count);
     await Promise.all(Array.from({ length: openers }, opener));
     return connected;
+  }
+
+  /** Writes the poll on every connection `open` left waiting; resolves with how many went. */
+  async send(): Promise<number> {
+    const unsent = this.#unsent;
+    this.#unsent = [];
+    let sent = 0;
+    await Promise.all(unsent.map(async (conn) => {
+      try {
+        await this.#poll(conn);
+        sent++;
+      } catch (error) {
+        this.#end(conn, error);
+      }
+    }));
+    return sent;
+  }
+
+  async #poll(conn: WireConnection): Promise<void> {
+    await conn.write(this.#request);
+    this.#await(conn, this.#request);
   }
 
   #await(conn: WireConnection, request: Uint8Array): void {
@@ -327,6 +355,12 @@ async function handle(command: WorkerCommand): Promise<void> {
         connected,
         errors: { ...fanout.answers.errors },
       });
+      return;
+    }
+    case "fanout_send": {
+      const fanout = fanouts.get(command.id);
+      if (!fanout) throw new Error(`no fan-out ${command.id}`);
+      await emit({ ev: "sent", id: command.id, sent: await fanout.send() });
       return;
     }
     case "fanout_finish": {

@@ -5,15 +5,17 @@
  * to bench/results/ as JSON. Every phase has a deadline, every server and
  * worker it starts is stopped before it exits.
  */
+import { chartFiles, parseResults } from "./charts.ts";
 import { runChurn } from "./churn.ts";
 import { type BenchConfig, parseCli, USAGE, UsageError } from "./cli.ts";
-import { runFanout } from "./fanout.ts";
+import { type FanoutResult, runFanout } from "./fanout.ts";
+import { CONNECTION_TIMEOUT_CEILING_MS } from "../lib/app/config.ts";
 import { weighPage } from "./page_weight.ts";
-import { machineInfo } from "./proc_stats.ts";
+import { descendantNamed, machineInfo } from "./proc_stats.ts";
 import { runReads } from "./reads.ts";
 import {
   type BenchResults,
-  CLUSTER,
+  clusterLabel,
   type Measurement,
   REFERENCE,
   renderReport,
@@ -62,6 +64,16 @@ export function serverSpecs(
         "app (kv) not measured: lib/stores/kv/kv_store.ts does not exist",
       );}
   }
+  if (wanted.includes("parallel")) {
+    // `deno task start:parallel` as shipped: one worker per core, on KV.
+    specs.push({
+      name: "start:parallel (2 workers, kv)",
+      entry: "serve.ts",
+      flags: ["--unstable-net"],
+      env: { STATUS_STORE: "kv", DENO_JOBS: "2" },
+      kvPath: true,
+    });
+  }
   if (wanted.includes("reference")) {
     specs.push({
       name: REFERENCE,
@@ -72,17 +84,94 @@ export function serverSpecs(
   return { specs, notes };
 }
 
-/** The `cluster` phase's server: three app processes on one port, on Redis. */
-export function clusterSpec(redisUrl: string): ServerSpec {
+/**
+ * Held polls one process of the `cluster` phase is given at most: well
+ * under its 20,000 open files, so that SO_REUSEPORT's uneven spread never
+ * brings one near its limit.
+ */
+export const POLLS_PER_CLUSTER_PROCESS = 16_000;
+/** Fewest app processes of the `cluster` phase. */
+export const MIN_CLUSTER_PROCESSES = 3;
+/** Sockets one load process opens at most in the `cluster` phase (it has 20,000 open files too). */
+export const SOCKETS_PER_LOAD_PROCESS = 15_000;
+
+/** App processes of the `cluster` phase for `n` polls: at most 16,000 polls each, never fewer than 3. */
+export function clusterProcesses(n: number): number {
+  return Math.max(
+    MIN_CLUSTER_PROCESSES,
+    Math.ceil(n / POLLS_PER_CLUSTER_PROCESS),
+  );
+}
+
+/**
+ * Load processes of the `cluster` phase for `n` polls: enough that none
+ * opens more than 15,000 sockets, whatever `--workers` says; `--workers`
+ * may only add more.
+ */
+export function clusterLoadWorkers(n: number, workers: number): number {
+  return Math.max(workers, Math.ceil(n / SOCKETS_PER_LOAD_PROCESS), 1);
+}
+
+/** How long the `cluster` phase waits for each step. */
+export interface ClusterDeadlines {
+  /** To open every connection, and then to write every poll. */
+  openTimeoutMs: number;
+  /**
+   * The app's HEADER_TIMEOUT_MS for the phase: a connection opened first
+   * waits for its poll until every other one is open.
+   */
+  headerTimeoutMs: number;
+  /** For the server to go quiet once they are open. */
+  settleTimeoutMs: number;
+  /** For the answers after the update. */
+  answerTimeoutMs: number;
+}
+
+/**
+ * The `cluster` phase's deadlines for `n` polls, growing with `n`: 5 ms a
+ * poll to open them (2 busy cores opened 20,000 in 4.5 s, 0.2 ms each),
+ * 0.2 ms a poll to go quiet, and 1 ms a poll for the answers, never less
+ * than the fixed deadlines before or `answerTimeoutMs`; the server waits a
+ * minute more than the opening for a request head, up to the 10 minutes
+ * it allows.
+ */
+export function clusterDeadlines(
+  n: number,
+  answerTimeoutMs: number,
+): ClusterDeadlines {
   return {
-    name: CLUSTER,
+    openTimeoutMs: Math.max(300_000, n * 5),
+    headerTimeoutMs: Math.min(
+      CONNECTION_TIMEOUT_CEILING_MS,
+      Math.max(300_000, n * 5) + 60_000,
+    ),
+    settleTimeoutMs: Math.max(15_000, Math.ceil(n / 5)),
+    answerTimeoutMs: Math.max(answerTimeoutMs, 60_000, n),
+  };
+}
+
+/**
+ * The `cluster` phase's server: `processes` app processes on one port, on
+ * Redis, waiting `headerTimeoutMs` for a request head (the app's default
+ * when not given).
+ */
+export function clusterSpec(
+  redisUrl: string,
+  processes: number,
+  headerTimeoutMs?: number,
+): ServerSpec {
+  return {
+    name: clusterLabel(processes),
     entry: "cluster.ts",
     // 0.0.0.0 so that clients may reach it on several loopback addresses.
     env: {
       STATUS_STORE: "redis",
       REDIS_URL: redisUrl,
-      CLUSTER_PROCESSES: "3",
+      CLUSTER_PROCESSES: String(processes),
       HOSTNAME: "0.0.0.0",
+      ...(headerTimeoutMs === undefined
+        ? {}
+        : { HEADER_TIMEOUT_MS: String(headerTimeoutMs) }),
     },
   };
 }
@@ -159,6 +248,39 @@ export function roundOrder<T>(items: readonly T[], round: number): T[] {
 
 function log(message: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+const mibOf = (kib: number | null | undefined) =>
+  kib == null ? "?" : (kib / 1024).toFixed(0);
+
+/** The cluster phase's figures, as it ends. */
+function logCluster(f: FanoutResult): void {
+  const members = f.processRss.slice(1).map((p) => p.heldKiB ?? 0);
+  const load = f.loadAverage;
+  log(
+    `  got ${f.gotUpdate}/${f.n}, p50/p99/max ` +
+      `${f.latency.p50.toFixed(0)}/${f.latency.p99.toFixed(0)}/` +
+      `${f.latency.max.toFixed(0)} ms, opened in ${
+        (f.openMs / 1000).toFixed(1)
+      } s (connections ${((f.connectMs ?? NaN) / 1000).toFixed(1)} s, ` +
+      `then the polls; ${f.repolls} re-polls, settled ${f.settled}), ` +
+      `update answered in ${f.updateMs?.toFixed(0)} ms`,
+  );
+  log(
+    `  RSS of the supervisor and its ${members.length} processes idle/held ` +
+      `${mibOf(f.rssIdleKiB)}/${mibOf(f.rssHeldKiB)} MiB ` +
+      `(each held ${mibOf(Math.min(...members))}–${
+        mibOf(Math.max(...members))
+      } MiB), ${f.kibPerHeldPoll?.toFixed(1)} KiB per held poll; ` +
+      `redis-server ${mibOf(f.storeRssIdleKiB)}/${
+        mibOf(f.storeRssHeldKiB)
+      } MiB`,
+  );
+  log(
+    `  load average before/held/after ${load.before}/${load.held}/${load.after}, ` +
+      `machine busy while opening ${f.openMachine?.busyPct.toFixed(0)}% ` +
+      `and after the update ${f.machine?.busyPct.toFixed(0)}% of a core`,
+  );
 }
 
 class Bench {
@@ -344,47 +466,86 @@ class Bench {
     }
   }
 
-  /** N polls held by the cluster on a private Redis, woken by one update. */
+  /**
+   * N polls held by the cluster on a private Redis, woken by one update;
+   * the app processes, the load processes and the deadlines grow with N.
+   */
   async runCluster(): Promise<void> {
     const { config, results } = this;
     const n = config.clusterPolls;
+    const processes = clusterProcesses(n);
+    const deadlines = clusterDeadlines(n, config.answerTimeoutMs);
+    const spec = (url: string) =>
+      clusterSpec(url, processes, deadlines.headerTimeoutMs);
+    const loadCount = clusterLoadWorkers(n, config.workers);
+    const hosts = loopbackHosts(n);
     const what = `cluster fan-out ${n}`;
+    const { somaxconn, localPorts } = results.machine;
+    const int = (x: number) => Math.round(x).toLocaleString("en-US");
+    log(
+      `cluster: ${int(n)} polls over ${processes} app processes ` +
+        `(~${int(n / processes)} each), ${loadCount} load processes ` +
+        `(~${int(n / loadCount)} sockets each), ${hosts.length} addresses ` +
+        `(~${int(n / hosts.length)} each, ${
+          localPorts ?? "?"
+        } source ports); ` +
+        `listen backlog 4096 per process, somaxconn ${somaxconn ?? "?"}; ` +
+        `deadlines: open ${deadlines.openTimeoutMs / 1000} s, ` +
+        `answers ${deadlines.answerTimeoutMs / 1000} s`,
+    );
+    log(
+      "cluster: a hold lasts at most 25 s (POLL_TIMEOUT_MS cannot be raised " +
+        "past it), less than opening takes: every connection is opened " +
+        "first, then every poll is written, and the app waits " +
+        `${deadlines.headerTimeoutMs / 1000} s for a request head ` +
+        "(HEADER_TIMEOUT_MS); a hold that still runs out is polled again " +
+        "at once and counted as a re-poll",
+    );
+    if (localPorts !== null && n / hosts.length > localPorts) {
+      log(`cluster: warning: more connections per address than source ports`);
+    }
     try {
       this.redis = await startRedis();
     } catch (error) {
       results.cluster.push({
-        server: CLUSTER,
+        server: spec("").name,
         round: 0,
         n,
         error: String(error),
       });
       return;
     }
+    // Every load process has its own open-file limit: start what N needs.
+    const extra = await startWorkers(
+      Math.max(0, loadCount - this.workers.length),
+      ROOT,
+    );
+    this.workers.push(...extra);
     try {
+      const storePid = descendantNamed(Deno.pid, "redis-server") ?? undefined;
       const m = await this.measure(
-        clusterSpec(this.redis.url),
+        spec(this.redis.url),
         0,
         what,
         (s) =>
-          runFanout(s, this.workers, {
+          runFanout(s, this.workers.slice(0, loadCount), {
             n,
             connectConcurrency: config.connectConcurrency,
             connectTimeoutMs: 5_000,
-            openTimeoutMs: 300_000,
-            answerTimeoutMs: Math.max(config.answerTimeoutMs, 60_000),
-            hosts: loopbackHosts(n),
+            openTimeoutMs: deadlines.openTimeoutMs,
+            settleTimeoutMs: deadlines.settleTimeoutMs,
+            answerTimeoutMs: deadlines.answerTimeoutMs,
+            hosts,
+            connectFirst: true,
+            storePid,
           }),
       );
       results.cluster.push({ ...m, n });
       this.save();
-      if (m.result) {
-        const f = m.result;
-        log(
-          `  got ${f.gotUpdate}/${n}, p99 ${f.latency.p99.toFixed(1)} ms, ` +
-            `RSS ${((f.rssHeldKiB ?? NaN) / 1024).toFixed(0)} MiB`,
-        );
-      }
+      if (m.result) logCluster(m.result);
     } finally {
+      this.workers = this.workers.filter((w) => !extra.includes(w));
+      await Promise.all(extra.map((w) => w.stop()));
       await this.redis?.stop();
       this.redis = null;
     }
@@ -453,6 +614,26 @@ class Bench {
   }
 }
 
+/** Writes the charts of `results` next to its JSON at `jsonPath`; returns their paths. */
+function writeCharts(jsonPath: string, results: BenchResults): string[] {
+  return chartFiles(jsonPath, results).map(({ path, svg }) => {
+    Deno.writeTextFileSync(path, svg);
+    return path;
+  });
+}
+
+/** `--charts-from FILE`: the charts of a stored run, next to it. */
+async function redraw(file: string): Promise<number> {
+  try {
+    const results = parseResults(await Deno.readTextFile(file));
+    log(`charts: ${writeCharts(file, results).join(", ")}`);
+    return 0;
+  } catch (error) {
+    console.error(`cannot draw the charts of ${file}: ${error}`);
+    return 1;
+  }
+}
+
 async function main(): Promise<number> {
   let config: BenchConfig;
   try {
@@ -467,6 +648,7 @@ async function main(): Promise<number> {
     console.error(`${error.message}\n\n${USAGE}`);
     return 2;
   }
+  if (config.chartsFrom) return await redraw(config.chartsFrom);
   const { specs, notes } = serverSpecs(config.servers, exists);
   const started = Date.now();
   const results: BenchResults = {
@@ -492,15 +674,16 @@ async function main(): Promise<number> {
   const save = () => {
     results.durationS = Math.round((Date.now() - started) / 1000);
     Deno.writeTextFileSync(out, JSON.stringify(results, null, 2) + "\n");
+    return writeCharts(out, results);
   };
   const bench = new Bench(config, results, save);
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
   const interrupt = () => {
     log("interrupted: stopping servers and workers");
     bench.cleanUp().finally(() => {
-      save();
+      const charts = save();
       console.log(renderReport(results));
-      log(`partial results: ${out}`);
+      log(`partial results: ${out}; charts: ${charts.join(", ")}`);
       Deno.exit(130);
     });
   };
@@ -511,9 +694,10 @@ async function main(): Promise<number> {
     await bench.cleanUp();
     for (const signal of signals) Deno.removeSignalListener(signal, interrupt);
   }
-  save();
+  const charts = save();
   console.log(renderReport(results));
   log(`raw results: ${out} (${results.durationS} s)`);
+  log(`charts: ${charts.join(", ")}`);
   if (
     config.phases.some((p) => (TASK_PHASES as readonly string[]).includes(p))
   ) {

@@ -45,6 +45,42 @@ export function readTreeRssKiB(pid: number): number | null {
   );
 }
 
+/** Resident memory of each of `pids` in KiB (`null` for one that has exited). */
+export function readRssEach(
+  pids: readonly number[],
+): { pid: number; kib: number | null }[] {
+  return pids.map((pid) => ({ pid, kib: readRssKiB(pid) }));
+}
+
+/** The command name of `pid` (/proc/<pid>/comm), or `null` once it has exited. */
+export function processName(pid: number): string | null {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/comm`).trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The first descendant of `pid` named `name` (e.g. the `redis-server` the
+ * benchmark started), or `null`.
+ */
+export function descendantNamed(pid: number, name: string): number | null {
+  return processTree(pid).slice(1).find((p) => processName(p) === name) ??
+    null;
+}
+
+/** The machine's load average over the last minute (/proc/loadavg), or `null`. */
+export function readLoadAverage(): number | null {
+  try {
+    const first = Deno.readTextFileSync("/proc/loadavg").split(" ")[0];
+    const load = Number(first);
+    return Number.isFinite(load) ? load : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Memory in use on the whole machine (MemTotal − MemAvailable) in KiB. */
 export function readMachineUsedKiB(): number | null {
   try {
@@ -185,9 +221,21 @@ export interface MachineInfo {
   v8: string;
   os: string;
   openFileLimit: number | null;
+  /** The kernel's cap on a listen backlog (net.core.somaxconn). */
+  somaxconn: number | null;
+  /** Source ports a connection may take (net.ipv4.ip_local_port_range), per destination address and port. */
+  localPorts: number | null;
 }
 
-/** Cores, memory, CPU model, Deno version and open-file limit of this machine. */
+/** How many ports the range "low high" (ip_local_port_range's format) holds, or `null`. */
+export function portCount(range: string): number | null {
+  const match = /^\s*(\d+)\s+(\d+)\s*$/.exec(range);
+  if (!match) return null;
+  const [low, high] = [Number(match[1]), Number(match[2])];
+  return high >= low ? high - low + 1 : null;
+}
+
+/** Cores, memory, CPU model, Deno version, open-file limit and socket limits of this machine. */
 export async function machineInfo(): Promise<MachineInfo> {
   const read = (path: string) => {
     try {
@@ -216,5 +264,7 @@ export async function machineInfo(): Promise<MachineInfo> {
     v8: Deno.version.v8,
     os: `${Deno.build.os} ${Deno.osRelease()} ${Deno.build.arch}`,
     openFileLimit: limit ? Number(limit[1]) : null,
+    somaxconn: Number(read("/proc/sys/net/core/somaxconn")) || null,
+    localPorts: portCount(read("/proc/sys/net/ipv4/ip_local_port_range")),
   };
 }

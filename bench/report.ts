@@ -40,8 +40,10 @@ export interface BenchResults {
 }
 
 export const REFERENCE = "reference";
-/** Label of the three-process cluster on Redis. */
-export const CLUSTER = "cluster (3 processes, redis)";
+/** Label of the cluster of `processes` app processes on Redis. */
+export function clusterLabel(processes: number): string {
+  return `cluster (${processes} processes, redis)`;
+}
 /** Page JavaScript budget, gzipped bytes. */
 export const PAGE_JS_BUDGET = 25_000;
 
@@ -205,7 +207,7 @@ export function verdicts(results: BenchResults): Verdict[] {
   for (const m of results.cluster) {
     const n = m.n ?? 0;
     out.push({
-      target: `${CLUSTER}: fan-out at ${int(n)}, every client answered`,
+      target: `${m.server}: fan-out at ${int(n)}, every client answered`,
       ok: m.result?.gotUpdate === n,
       measured: m.result ? int(m.result.gotUpdate) : `${m.error}`,
     });
@@ -256,7 +258,7 @@ export function heldTheLine(f: FanoutResult): boolean {
 }
 
 /** The cluster phase's figures, a table of its own (it has no reference to pair with). */
-export function clusterTable(f: FanoutResult, label = CLUSTER): string {
+export function clusterTable(f: FanoutResult, label: string): string {
   const N = int(f.n);
   const rows: [string, string][] = [
     [`got the update (of ${N})`, int(f.gotUpdate)],
@@ -484,7 +486,7 @@ export function renderReport(results: BenchResults): string {
     `cells are medians (min–max); ratios are per round.`,
     // A run of the cluster phase alone has no per-server figures.
     ...(rows.length ? ["", table] : []),
-    ...cluster.flatMap((c) => ["", clusterTable(c.result!)]),
+    ...cluster.flatMap((c) => ["", clusterTable(c.result!, c.server)]),
     ...(results.limits ?? []).filter((m) => m.result).flatMap((l) => [
       "",
       clusterTable(l.result!, `${l.server}, past its limit`),

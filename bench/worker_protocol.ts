@@ -23,6 +23,17 @@ export interface FanoutCommand {
    * addresses hold more connections to one server port.
    */
   hosts?: string[];
+  /**
+   * Open every connection first and write the polls only on `fanout_send`:
+   * the holds then start together, once the slow part is done.
+   */
+  connectFirst?: boolean;
+}
+
+/** Write the poll on every connection a `connectFirst` fan-out opened; answers `sent`. */
+export interface FanoutSendCommand {
+  op: "fanout_send";
+  id: number;
 }
 
 /** Stop waiting for fan-out answers at `deadline`; answers `fanout_done`. */
@@ -63,6 +74,7 @@ export interface ExitCommand {
 /** Anything the coordinator sends. */
 export type WorkerCommand =
   | FanoutCommand
+  | FanoutSendCommand
   | FanoutFinishCommand
   | ChurnCommand
   | ReadsCommand
@@ -109,6 +121,7 @@ export type WorkerEvent =
     connected: number;
     errors: Record<string, number>;
   }
+  | { ev: "sent"; id: number; sent: number }
   | { ev: "fanout_done"; id: number; answers: FanoutAnswers }
   | {
     ev: "churn_ready";
