@@ -20,6 +20,8 @@ import {
   serverAnswer,
   statusHasNoBody,
 } from "./http1_response.ts";
+import { fixedBody } from "./fixed_response.ts";
+import { ConnectionRequest } from "./http1_request.ts";
 import { type ByteSource, requestBody } from "./http1_body.ts";
 import type { ConnectionBudget } from "./connection_budget.ts";
 import {
@@ -140,10 +142,30 @@ function httpDate(): string {
   return dateText;
 }
 
+// Small answers are cut from shared slabs, never reused: one allocation per
+// tens of answers instead of one each, which kept the garbage collector busy
+// through a fan-out of thousands. Slabs stay small because a write a client
+// does not read keeps its whole slab alive until the send deadline.
+const SLAB_BYTES = 16 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+/** Fresh bytes that nothing else will ever write to. */
+function freshBytes(size: number): Uint8Array {
+  if (size > SLAB_BYTES / 8) return new Uint8Array(size);
+  if (slabUsed + size > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const bytes = slab.subarray(slabUsed, slabUsed + size);
+  slabUsed += size;
+  return bytes;
+}
+
 /** Bytes for a head and a body in one write; latin-1 for non-ASCII header bytes. */
 function packet(head: string, body: Uint8Array | null): Uint8Array {
   const size = head.length + (body?.length ?? 0);
-  const out = new Uint8Array(size);
+  const out = freshBytes(size);
   const { written } = encoder.encodeInto(head, out);
   if (written !== head.length) {
     // Header values are byte strings: one character, one byte.
@@ -508,7 +530,7 @@ class Connection implements Tracked, ByteSource {
       ? `http://${host}${head.target}`
       : head.target;
     const headEnd = performance.now();
-    const aborter = new AbortController();
+    let request: ConnectionRequest | undefined;
     let answered = false;
     let bodyDone = true;
     let body: ReadableStream<Uint8Array> | null = null;
@@ -528,25 +550,25 @@ class Connection implements Tracked, ByteSource {
           },
           done: () => {
             bodyDone = true;
-            if (!answered) this.#watchForClose(aborter, () => answered);
+            if (!answered && request) {
+              this.#watchForClose(request, () => answered);
+            }
           },
         },
       );
     }
-    let request: Request;
     try {
-      request = new Request(url, {
+      request = new ConnectionRequest(url, {
         method: head.method,
         headers: head.headers,
         body,
-        signal: aborter.signal,
       });
     } catch (error) {
       await this.#refuse(400, `bad request: ${(error as Error).message}`);
       return false;
     }
     this.#enter("active");
-    if (bodyDone) this.#watchForClose(aborter, () => answered);
+    if (bodyDone) this.#watchForClose(request, () => answered);
     let response: Response;
     try {
       response = await server.handler(request, {
@@ -561,7 +583,7 @@ class Connection implements Tracked, ByteSource {
     }
     answered = true;
     // The client left while it waited: nobody reads the answer.
-    if (this.closed || aborter.signal.aborted) {
+    if (this.closed || request.left) {
       await response.body?.cancel().catch(() => {});
       return false;
     }
@@ -578,9 +600,9 @@ class Connection implements Tracked, ByteSource {
   }
 
   /** Aborts the request's signal if the client closes before its answer. */
-  #watchForClose(aborter: AbortController, answered: () => boolean): void {
+  #watchForClose(request: ConnectionRequest, answered: () => boolean): void {
     this.fill().then((more) => {
-      if (!more && !answered()) aborter.abort();
+      if (!more && !answered()) request.clientLeft();
     });
   }
 
@@ -607,6 +629,16 @@ class Connection implements Tracked, ByteSource {
         connection,
       );
       return await this.#send(packet(text, null));
+    }
+    const fixed = fixedBody(response);
+    if (fixed !== undefined) {
+      const framing: Framing = { kind: "length", length: fixed.length };
+      return await this.#send(
+        packet(
+          responseHead(status, response.headers, framing, date, connection),
+          fixed,
+        ),
+      );
     }
     const stream = response.body;
     if (stream === null) {

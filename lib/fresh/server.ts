@@ -4,6 +4,8 @@
  * middlewares and plugins.
  */
 export { createHandler } from "./handler.ts";
+// Beyond Fresh 1.7: a response whose bytes the server writes without a stream.
+export { fixedCopy, fixedResponse } from "./fixed_response.ts";
 export { runShutdownHooks, sharedConnectionBuffer, start } from "./start.ts";
 export {
   defineApp,

@@ -13,6 +13,7 @@ import {
   ConnectionBudget,
   type ConnectionCaps,
 } from "../../lib/fresh/connection_budget.ts";
+import { fixedResponse } from "../../lib/fresh/fixed_response.ts";
 import { RawSocket } from "../support/raw_socket.ts";
 import { waitFor } from "./fixture.ts";
 
@@ -68,9 +69,14 @@ const GET = (path: string, extra = "") =>
   `GET ${path} HTTP/1.1\r\nHost: test\r\n${extra}\r\n`;
 
 Deno.test("the guarded server answers HTTP/1.1 requests", async (t) => {
+  let lastFixed: Response | undefined;
   await withServer(async (req) => {
     if (req.method === "POST") {
       return new Response(`got ${(await req.text()).length} bytes`);
+    }
+    if (new URL(req.url).pathname === "/fixed") {
+      lastFixed = fixedResponse(200, "déjà fixed", { "x-kind": "fixed" });
+      return lastFixed;
     }
     if (new URL(req.url).pathname === "/stream") {
       return new Response(
@@ -134,6 +140,19 @@ Deno.test("the guarded server answers HTTP/1.1 requests", async (t) => {
       assert.match(socket.text, /^HTTP\/1\.1 200 OK\r\n/);
       assert.equal(socket.text.split("HTTP/1.1 200").length, 3);
     });
+
+    await t.step(
+      "a fixed response is written from its bytes, its body stream never read",
+      async () => {
+        const socket = await open();
+        await socket.send(GET("/fixed"));
+        const answer = await socket.response();
+        assert.equal(answer.body, "déjà fixed");
+        assert.equal(answer.headers.get("content-length"), "12");
+        assert.equal(answer.headers.get("x-kind"), "fixed");
+        assert.equal(lastFixed?.bodyUsed, false);
+      },
+    );
 
     await t.step("fetch works against it", async () => {
       const response = await fetch(`http://127.0.0.1:${port}/f?x=1`);

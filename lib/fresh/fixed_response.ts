@@ -1,0 +1,83 @@
+/**
+ * Responses whose whole body is known when they are made: JSON answers, small
+ * texts. They are ordinary `Response`s to everyone (a middleware, `Deno.serve`,
+ * a test); the framework's own server also remembers their bytes, and writes
+ * them with their length instead of reading the body back through a stream.
+ */
+
+const known = new WeakMap<Response, Uint8Array<ArrayBuffer>>();
+const encoder = new TextEncoder();
+
+// The same text answered many times in a row (one update to thousands of
+// held polls, a hot read) is encoded once.
+let lastText = "";
+let lastBytes = new Uint8Array(0);
+
+function encoded(text: string): Uint8Array<ArrayBuffer> {
+  if (text !== lastText) {
+    lastBytes = encoder.encode(text);
+    lastText = text;
+  }
+  return lastBytes;
+}
+
+/** Header fields as a record or as name/value pairs. */
+export type FixedHeaders = Record<string, string> | [string, string][];
+
+/**
+ * A response of `status` with `body` (a string is sent as UTF-8) and
+ * `headers`.
+ *
+ * @example
+ * ```ts
+ * fixedResponse(200, '{"ok":true}', { "content-type": "application/json" });
+ * ```
+ */
+export function fixedResponse(
+  status: number,
+  body: string | Uint8Array<ArrayBuffer> | null,
+  headers: FixedHeaders = {},
+): Response {
+  const bytes = typeof body === "string" ? encoded(body) : body;
+  // Headers are set after construction on purpose: given to the constructor,
+  // Deno 2.9 also builds a native copy of them for Deno.serve, which costs
+  // several times what setting them does (see docs/performance.md).
+  const response = new Response(bytes, { status });
+  const fields = response.headers;
+  if (typeof body === "string") {
+    fields.set("content-type", "text/plain;charset=UTF-8");
+  }
+  const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
+  for (const [name, value] of pairs) fields.set(name, value);
+  if (bytes !== null) known.set(response, bytes);
+  return response;
+}
+
+/**
+ * A copy of a fixed response, for answering many requests with the same
+ * answer (one change, thousands of held polls): copying one is several times
+ * cheaper than making one, headers included. Changing the copy's headers
+ * leaves the original alone.
+ */
+export function fixedCopy(response: Response): Response {
+  const bytes = fixedBody(response);
+  if (bytes === undefined) {
+    throw new TypeError(
+      "fixedCopy: not a fixed response, or its body was read",
+    );
+  }
+  const copy = response.clone();
+  known.set(copy, bytes);
+  return copy;
+}
+
+/**
+ * The bytes `response` was made with by {@link fixedResponse} or
+ * {@link fixedCopy}, while its body is unread; undefined for any other
+ * response.
+ */
+export function fixedBody(
+  response: Response,
+): Uint8Array<ArrayBuffer> | undefined {
+  return response.bodyUsed ? undefined : known.get(response);
+}

@@ -1,0 +1,60 @@
+/** Responses with a known body: ordinary to everyone, bytes to the server. */
+import assert from "node:assert/strict";
+import {
+  fixedBody,
+  fixedCopy,
+  fixedResponse,
+} from "../../lib/fresh/fixed_response.ts";
+
+Deno.test("a fixed response is an ordinary Response", async (t) => {
+  await t.step("with its status, its headers and its body", async () => {
+    const response = fixedResponse(201, '{"a":1}', {
+      "content-type": "application/json",
+      etag: '"x"',
+    });
+    assert.ok(response instanceof Response);
+    assert.equal(response.status, 201);
+    assert.equal(response.headers.get("content-type"), "application/json");
+    assert.equal(response.headers.get("etag"), '"x"');
+    assert.deepEqual(await response.json(), { a: 1 });
+  });
+
+  await t.step("a text body is plain text unless told otherwise", async () => {
+    const response = fixedResponse(200, "hé", [["x-a", "1"]]);
+    assert.equal(
+      response.headers.get("content-type"),
+      "text/plain;charset=UTF-8",
+    );
+    assert.equal(await response.text(), "hé");
+  });
+
+  await t.step("with no body, for a 304", () => {
+    const response = fixedResponse(304, null, { etag: '"v"' });
+    assert.equal(response.body, null);
+    assert.equal(fixedBody(response), undefined);
+  });
+});
+
+Deno.test("the server may take a fixed response's bytes only while its body is unread", async () => {
+  const response = fixedResponse(200, "déjà");
+  assert.deepEqual(fixedBody(response), new TextEncoder().encode("déjà"));
+  assert.equal(await response.text(), "déjà");
+  assert.equal(fixedBody(response), undefined);
+  assert.equal(fixedBody(new Response("other")), undefined);
+});
+
+Deno.test("a copy of a fixed response answers another request with the same bytes", async () => {
+  const original = fixedResponse(200, '{"v":2}', { "x-status-version": "2" });
+  const first = fixedCopy(original);
+  const second = fixedCopy(original);
+  first.headers.set("x-extra", "only here");
+  assert.equal(second.headers.get("x-extra"), null);
+  assert.equal(original.headers.get("x-extra"), null);
+  assert.equal(second.headers.get("x-status-version"), "2");
+  assert.deepEqual(fixedBody(first), fixedBody(original));
+  assert.equal(await first.text(), '{"v":2}');
+  assert.equal(await second.text(), '{"v":2}');
+  // Reading a copy leaves the original to copy again.
+  assert.equal(await fixedCopy(original).text(), '{"v":2}');
+  assert.throws(() => fixedCopy(new Response("x")), /not a fixed response/);
+});
