@@ -1,3 +1,4 @@
+import { fixedResponse } from "$fresh/server.ts";
 import type { StatusService } from "../app/status_service.ts";
 import { serialize } from "../domain/serialize.ts";
 import { DEFAULT_TASK } from "../domain/task_id.ts";
@@ -69,13 +70,10 @@ function answer(
 ): Response {
   const etag = stateEtag(state);
   if (etagMatches(request, etag)) {
-    return new Response(null, {
-      status: 304,
-      headers: {
-        etag,
-        "cache-control": "no-store",
-        "x-status-version": String(state.version),
-      },
+    return fixedResponse(304, null, {
+      etag,
+      "cache-control": "no-store",
+      "x-status-version": String(state.version),
     });
   }
   // The state is serialised once per version; the identity is added to it.

@@ -1,9 +1,12 @@
+import { fixedCopy } from "$fresh/server.ts";
 import type { WaitOutcome } from "../live/broadcaster.ts";
 import { decidePoll, holdFor, type PollQuery } from "../domain/poll_rule.ts";
 import type { Announcement, StateHub } from "../live/state_hub.ts";
+import type { TaskState } from "../domain/task_state.ts";
 import type { StatusService } from "../app/status_service.ts";
 import { DEFAULT_TASK } from "../domain/task_id.ts";
 import { errorResponse, stateResponse } from "./responses.ts";
+import { withResourceHeaders } from "./security_headers.ts";
 import { storeUnavailable } from "./store_errors.ts";
 
 /** Parsing a poll's query: the query, or what was wrong with it. */
@@ -118,8 +121,16 @@ function decideAndHold(
     metrics.poll(decision.outcome);
     const { answer } = decision;
     // The plain current state is serialised once per version.
-    const body = answer === hub.state ? hub.stateJson : answer;
-    return Promise.resolve(stateResponse(answer.version, body));
+    if (answer === hub.state) {
+      return Promise.resolve(stateResponse(answer.version, hub.stateJson));
+    }
+    return Promise.resolve(fixedCopy(catchUpAnswer(
+      hub,
+      // A reset answer is the same whatever version or epoch was given.
+      decision.outcome === "reset" ? "reset" : query.lastVersion,
+      () => stateResponse(answer.version, answer),
+      config.frameAncestors,
+    )));
   }
   const { heldPolls } = service;
   if (
@@ -155,10 +166,65 @@ function decideAndHold(
   });
 }
 
+// One answer per change, copied for every poll it wakes: the bytes are the
+// same, and making thousands of Responses was most of a fan-out's time. It
+// carries its security headers already, so no copy needs any set.
+const announcedAnswers = new WeakMap<Announcement, Response>();
+
+function announcedAnswer(
+  announcement: Announcement,
+  frameAncestors: string,
+): Response {
+  let answer = announcedAnswers.get(announcement);
+  if (answer === undefined) {
+    answer = withResourceHeaders(
+      stateResponse(announcement.version, announcement.body),
+      frameAncestors,
+    );
+    announcedAnswers.set(announcement, answer);
+  }
+  return answer;
+}
+
+/** What a catch-up answer depends on besides the state: the version the poll gave, or that it is a reset. */
+type CatchUpKey = number | undefined | "reset";
+
+/** Catch-up answers of one state of a hub. */
+interface CatchUps {
+  state: TaskState;
+  answers: Map<CatchUpKey, Response>;
+}
+
+const catchUps = new WeakMap<StateHub, CatchUps>();
+// Clients that fell behind together come back with the same version: under
+// a storm of re-polls most catch-up answers (the state and every change
+// missed, up to 100) are ones just made for someone else.
+const MAX_CATCH_UPS = 128;
+
+function catchUpAnswer(
+  hub: StateHub,
+  key: CatchUpKey,
+  make: () => Response,
+  frameAncestors: string,
+): Response {
+  let cache = catchUps.get(hub);
+  if (cache === undefined || cache.state !== hub.state) {
+    cache = { state: hub.state, answers: new Map() };
+    catchUps.set(hub, cache);
+  }
+  let answer = cache.answers.get(key);
+  if (answer === undefined) {
+    if (cache.answers.size >= MAX_CATCH_UPS) cache.answers.clear();
+    answer = withResourceHeaders(make(), frameAncestors);
+    cache.answers.set(key, answer);
+  }
+  return answer;
+}
+
 function answerHeld(
   outcome: WaitOutcome<Announcement>,
   hub: StateHub,
-  { metrics }: StatusService,
+  { metrics, config }: StatusService,
 ): Response {
   switch (outcome.kind) {
     case "changed": {
@@ -167,7 +233,9 @@ function answerHeld(
       if (--announcement.pending === 0) {
         metrics.fanout((performance.now() - announcement.publishedAt) / 1000);
       }
-      return stateResponse(announcement.version, announcement.body);
+      return fixedCopy(
+        announcedAnswer(announcement, config.frameAncestors),
+      );
     }
     case "timeout": {
       metrics.poll("timeout");

@@ -1,3 +1,4 @@
+import { fixedResponse } from "$fresh/server.ts";
 import { serialize } from "../domain/serialize.ts";
 import type { TaskState } from "../domain/task_state.ts";
 
@@ -9,14 +10,15 @@ export function jsonResponse(
   body: string | unknown,
   headers: Record<string, string> = {},
 ): Response {
-  return new Response(typeof body === "string" ? body : serialize(body), {
+  return fixedResponse(
     status,
-    headers: {
+    typeof body === "string" ? body : serialize(body),
+    {
       "content-type": JSON_TYPE,
       "cache-control": "no-store",
       ...headers,
     },
-  });
+  );
 }
 
 /** An answer carrying a state: its version also goes in `X-Status-Version`. */

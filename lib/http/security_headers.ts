@@ -138,6 +138,7 @@ function isPage(response: Response): boolean {
 
 /** `response` with headers that can be set (a redirect's cannot). */
 function writable(response: Response): Response {
+  if (response.headers.has("x-content-type-options")) return response;
   try {
     response.headers.set("x-content-type-options", "nosniff");
     return response;
@@ -146,10 +147,49 @@ function writable(response: Response): Response {
   }
 }
 
-function addMissing(headers: Headers, wanted: Record<string, string>): void {
-  for (const [name, value] of Object.entries(wanted)) {
+function addMissing(
+  headers: Headers,
+  wanted: Iterable<readonly [string, string]>,
+): void {
+  for (const [name, value] of wanted) {
     if (!headers.has(name)) headers.set(name, value);
   }
+}
+
+// Every answer that is not a page gets the same headers for a given
+// frame-ancestors: worked out once, not per answer.
+const resourceHeaderCache = new Map<string, [string, string][]>();
+
+/** The security headers of an answer that is not a page. */
+function resourceHeaders(frameAncestors: string): [string, string][] {
+  let headers = resourceHeaderCache.get(frameAncestors);
+  if (headers === undefined) {
+    headers = Object.entries({
+      ...COMMON_HEADERS,
+      ...framingHeaders(frameAncestors),
+      "content-security-policy": resourcePolicy(frameAncestors),
+    });
+    resourceHeaderCache.set(frameAncestors, headers);
+  }
+  return headers;
+}
+
+function framingHeaders(frameAncestors: string): Record<string, string> {
+  const options = frameOptions(frameAncestors);
+  return options === undefined ? {} : { "x-frame-options": options };
+}
+
+/**
+ * Adds the security headers of an answer that is not a page (JSON, a
+ * script, a file) to `response`, keeping any it already has.
+ */
+export function withResourceHeaders(
+  response: Response,
+  frameAncestors: string,
+): Response {
+  const answer = writable(response);
+  addMissing(answer.headers, resourceHeaders(frameAncestors));
+  return answer;
 }
 
 /**
@@ -167,28 +207,20 @@ export function withSecurityHeaders(
   response: Response,
   frameAncestors: string,
 ): Response | Promise<Response> {
-  const framing: Record<string, string> = {};
-  const options = frameOptions(frameAncestors);
-  if (options !== undefined) framing["x-frame-options"] = options;
-  if (!isPage(response)) {
-    const answer = writable(response);
-    addMissing(answer.headers, {
-      ...COMMON_HEADERS,
-      ...framing,
-      "content-security-policy": resourcePolicy(frameAncestors),
-    });
-    return answer;
-  }
+  if (!isPage(response)) return withResourceHeaders(response, frameAncestors);
   return response.text().then(async (html) => {
     const headers = new Headers(response.headers);
-    addMissing(headers, {
-      ...COMMON_HEADERS,
-      ...framing,
-      "content-security-policy": pagePolicy(
-        frameAncestors,
-        await inlineHashes(html),
-      ),
-    });
+    addMissing(
+      headers,
+      Object.entries({
+        ...COMMON_HEADERS,
+        ...framingHeaders(frameAncestors),
+        "content-security-policy": pagePolicy(
+          frameAncestors,
+          await inlineHashes(html),
+        ),
+      }),
+    );
     const { status, statusText } = response;
     return new Response(html, { status, statusText, headers });
   });

@@ -55,6 +55,50 @@ Deno.test("a held poll is answered by the next change", async () => {
   assert.equal(service.metrics.polls.changed, 1);
 });
 
+Deno.test("every poll woken by one change gets the same answer, in its own Response", async () => {
+  const service = testService();
+  const query = `last_version=0&epoch=${service.store.hub.state.epoch}`;
+  const answers = [1, 2, 3].map(() => answerPoll(pollRequest(query), service));
+  await service.store.update("default", { status: "En cours" });
+  const responses = await Promise.all(answers);
+  assert.equal(new Set(responses).size, 3, "one Response per poll");
+  responses[0].headers.set("x-only", "first");
+  assert.equal(responses[1].headers.get("x-only"), null);
+  const bodies = await Promise.all(responses.map((r) => r.text()));
+  assert.equal(new Set(bodies).size, 1);
+  assert.equal(JSON.parse(bodies[0]).version, 1);
+  for (const response of responses) {
+    assert.equal(response.headers.get("x-status-version"), "1");
+  }
+});
+
+Deno.test("polls that fell behind are caught up, each with the answer its own query asks for", async () => {
+  const service = testService();
+  const { epoch } = service.store.hub.state;
+  for (const status of ["En cours", "Terminée", "Échec"] as const) {
+    await service.store.update("default", { status });
+  }
+  const ask = async (query: string) =>
+    await (await answerPoll(pollRequest(query), service)).json();
+  const behind = await ask(`last_version=1&epoch=${epoch}`);
+  assert.deepEqual(behind.changes.map((c: { version: number }) => c.version), [
+    2,
+    3,
+  ]);
+  assert.deepEqual(await ask(`last_version=1&epoch=${epoch}`), behind);
+  // Same version, another epoch: a reset, not the answer just shared.
+  const other = await ask("last_version=1&epoch=another");
+  assert.equal(other.reset, true);
+  assert.equal(other.changes, undefined);
+  const further = await ask(`last_version=0&epoch=${epoch}`);
+  assert.equal(further.changes.length, 3);
+  // After one more change, the same query catches up to it too.
+  await service.store.update("default", { status: "En attente" });
+  const later = await ask(`last_version=1&epoch=${epoch}`);
+  assert.equal(later.version, 4);
+  assert.equal(later.changes.length, 3);
+});
+
 Deno.test("an update scheduled between the version check and the wait is not missed", async () => {
   const service = testService({ pollTimeoutMs: 2_000 });
   // The update runs at the first await after answerPoll starts: if the
