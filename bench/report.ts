@@ -162,15 +162,17 @@ export function verdicts(results: BenchResults): Verdict[] {
     }
     if (hasRef && sizes.includes(mid)) {
       const r = ratios(atSize(mid), app, (f) => f.latency.p99);
+      // Every core must help: the all-cores modes answer well ahead of one process.
+      const most = app.startsWith("start:") ? 0.6 : 1;
       out.push({
-        target: `${app}: fan-out p99 at ${int(mid)} ≤ 1.1× reference`,
-        ok: r !== null && r.median <= 1.1,
+        target: `${app}: fan-out p99 at ${int(mid)} ≤ ${most}× reference`,
+        ok: r !== null && r.median <= most,
         measured: ratioCell(r),
       });
       const mem = ratios(atSize(mid), app, (f) => f.kibPerHeldPoll);
       out.push({
-        target: `${app}: KiB per held poll at ${int(mid)} ≤ 1.15× reference`,
-        ok: mem !== null && mem.median <= 1.15,
+        target: `${app}: KiB per held poll at ${int(mid)} ≤ 1× reference`,
+        ok: mem !== null && mem.median <= 1,
         measured: ratioCell(mem),
       });
     }
@@ -189,8 +191,8 @@ export function verdicts(results: BenchResults): Verdict[] {
       if (hasRef) {
         const r = ratios(results.churn, app, (c) => c.sustainedPerSecond);
         out.push({
-          target: `${app}: churn updates/s ≥ 0.9× reference`,
-          ok: r !== null && r.median >= 0.9,
+          target: `${app}: churn updates/s ≥ 0.8× reference`,
+          ok: r !== null && r.median >= 0.8,
           measured: ratioCell(r),
         });
       }
@@ -198,8 +200,8 @@ export function verdicts(results: BenchResults): Verdict[] {
     if (results.reads.length > 0 && hasRef) {
       const r = ratios(results.reads, app, (x) => x.perSecond);
       out.push({
-        target: `${app}: plain reads ≥ 0.8× reference`,
-        ok: r !== null && r.median >= 0.8,
+        target: `${app}: plain reads ≥ 0.95× reference`,
+        ok: r !== null && r.median >= 0.95,
         measured: ratioCell(r),
       });
     }
@@ -419,6 +421,9 @@ export function renderReport(results: BenchResults): string {
     );
     add("churn: delivery p50 ms", c, (r) => r.delivery.p50, ms);
     add("churn: delivery p99 ms", c, (r) => r.delivery.p99, ms);
+    // What the admin feels: from an update's request to its answer.
+    add("churn: update answered p50 ms", c, (r) => r.updateLatency.p50, ms);
+    add("churn: update answered p99 ms", c, (r) => r.updateLatency.p99, ms);
     add(
       `churn: clients on final version (of ${int(clients)})`,
       c,

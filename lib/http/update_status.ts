@@ -103,6 +103,12 @@ export async function answerUpdate(
     );
   }
   const { state } = result;
+  // Answer a change only after one turn of the event loop, so that the polls
+  // it woke and those already waiting to be read are served before the next
+  // update can come in. Answered at once, an admin sending updates back to
+  // back outran a thousand re-polling clients until the slowest had missed
+  // more changes than the history keeps.
+  if (result.kind === "changed") await nextTurn();
   switch (result.kind) {
     case "changed":
       service.metrics.updatesTotal++;
@@ -123,4 +129,8 @@ export async function answerUpdate(
         { "x-status-version": String(state.version) },
       );
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

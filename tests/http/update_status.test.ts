@@ -166,3 +166,27 @@ Deno.test("update handler", async (t) => {
     },
   );
 });
+
+Deno.test("a change is answered after one turn of the event loop, so what arrived meanwhile is served first", async () => {
+  const service = testService();
+  const order: string[] = [];
+  const answered = answerUpdate(post('{"status":"En cours"}'), service, LOCAL)
+    .then((response) => {
+      order.push(`answer ${response.status}`);
+    });
+  // Stands for the requests already waiting to be read when the change is applied.
+  setTimeout(() => order.push("waiting request"), 0);
+  await answered;
+  assert.deepEqual(order, ["waiting request", "answer 200"]);
+
+  // An update that changes nothing has nothing to wait for.
+  order.length = 0;
+  const same = answerUpdate(post('{"status":"En cours"}'), service, LOCAL)
+    .then((response) => {
+      order.push(`answer ${response.status}`);
+    });
+  setTimeout(() => order.push("waiting request"), 0);
+  await same;
+  assert.deepEqual(order, ["answer 200"]);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+});
