@@ -259,6 +259,72 @@ function logDomain(ns: number[]): { lo: number; hi: number; ticks: number[] } {
   return { lo, hi, ticks };
 }
 
+/**
+ * Above this ratio of the largest to the smallest value drawn (about 1.5
+ * decades) a linear axis from 0 squashes the small values against the
+ * bottom, so the y axis turns logarithmic.
+ */
+export const LOG_SPAN = 30;
+
+/** How values map to the height of the plot: 0 at the bottom, 1 at the top. */
+interface YScale {
+  log: boolean;
+  ticks: number[];
+  at: (v: number) => number;
+  label: (v: number) => string;
+}
+
+/**
+ * A log axis when every value is positive and the largest is more than
+ * {@link LOG_SPAN} times the smallest; otherwise linear from 0.
+ */
+function yScaleOf(values: number[]): YScale {
+  const lowest = Math.min(...values);
+  const highest = Math.max(...values);
+  if (lowest > 0 && highest / lowest > LOG_SPAN) {
+    const ticks = logTicks(lowest, highest);
+    const lo = ticks[0];
+    const span = Math.log(ticks[ticks.length - 1] / lo);
+    // A margin inside the frame, as on the x axis: a value at an end tick
+    // keeps its whole dot.
+    const pad = 0.04 * span;
+    return {
+      log: true,
+      ticks,
+      at: (v) => (Math.log(v / lo) + pad) / (span + 2 * pad),
+      label: (v) => v.toLocaleString("en-US", { maximumFractionDigits: 12 }),
+    };
+  }
+  const ticks = niceTicks(highest);
+  const step = ticks[1] - ticks[0];
+  return {
+    log: false,
+    ticks,
+    at: (v) => v / ticks[ticks.length - 1],
+    label: (v) => tickLabel(v, step),
+  };
+}
+
+/**
+ * Log ticks 1, 2, 5 × 10^k from the largest at or below `min` to the
+ * smallest at or above `max`; past seven decades, powers of ten only, so
+ * that the labels keep apart.
+ */
+export function logTicks(min: number, max: number): number[] {
+  const multiples = Math.log10(max / min) > 7 ? [1] : [1, 2, 5];
+  const candidates: number[] = [];
+  const last = Math.ceil(Math.log10(max)) + 1;
+  for (let k = Math.floor(Math.log10(min)) - 1; k <= last; k++) {
+    // toPrecision drops the float noise of 2 × 10^-3 and the like.
+    for (const m of multiples) {
+      candidates.push(Number((m * 10 ** k).toPrecision(12)));
+    }
+  }
+  const lo = Math.max(...candidates.filter((v) => v <= min));
+  const hi = Math.min(...candidates.filter((v) => v >= max));
+  return candidates.filter((v) => v >= lo && v <= hi);
+}
+
 /** Linear ticks from 0 in steps of 1, 2, 2.5 or 5 × 10^k, about five of them. */
 export function niceTicks(max: number): number[] {
   if (!(max > 0)) return [0, 1];
@@ -327,18 +393,21 @@ function drawChart(spec: ChartSpec): string {
   }
   const points = series.flatMap((s) => s.points);
   const x = logDomain(points.map((p) => p.n));
-  const top = Math.max(
-    ...points.flatMap((p) => [p.main.max, p.second?.max ?? 0]),
+  // Every value drawn: on a log axis all are positive, a bar's low end too.
+  const y = yScaleOf(
+    points.flatMap((p) => [
+      p.main.min,
+      p.main.max,
+      ...p.second ? [p.second.median] : [],
+    ]),
   );
-  const yTicks = niceTicks(top);
-  const yMax = yTicks[yTicks.length - 1];
-  const step = yTicks[1] - yTicks[0];
+  const yTicks = y.ticks;
   // A margin inside the frame, so that the dots at the ends are whole.
   const pad = 0.04 * Math.log(x.hi / x.lo);
   const px = (n: number) =>
     PLOT.left + (PLOT.right - PLOT.left) * (Math.log(n / x.lo) + pad) /
       (Math.log(x.hi / x.lo) + 2 * pad);
-  const py = (v: number) => PLOT.bottom - (PLOT.bottom - PLOT.top) * v / yMax;
+  const py = (v: number) => PLOT.bottom - (PLOT.bottom - PLOT.top) * y.at(v);
   const body: string[] = [];
 
   body.push(`<g class="grid" stroke="${GRID}" stroke-width="1">`);
@@ -358,11 +427,13 @@ function drawChart(spec: ChartSpec): string {
   }
   body.push("</g>");
 
-  body.push(`<g class="y-axis" font-size="12" fill="${MUTED}">`);
+  body.push(
+    `<g class="y-axis" data-scale="${
+      y.log ? "log" : "linear"
+    }" font-size="12" fill="${MUTED}">`,
+  );
   for (const v of yTicks) {
-    body.push(
-      text(PLOT.left - 8, py(v) + 4, tickLabel(v, step), 'text-anchor="end"'),
-    );
+    body.push(text(PLOT.left - 8, py(v) + 4, y.label(v), 'text-anchor="end"'));
   }
   body.push("</g>");
   const yMid = (PLOT.top + PLOT.bottom) / 2;
@@ -370,7 +441,7 @@ function drawChart(spec: ChartSpec): string {
     text(
       20,
       yMid,
-      spec.yLabel,
+      y.log ? `${spec.yLabel} (log scale)` : spec.yLabel,
       `text-anchor="middle" transform="rotate(-90 20 ${yMid})" fill="${MUTED}"`,
     ),
   );

@@ -3,6 +3,8 @@ import {
   chartFiles,
   escapeXml,
   fanoutChart,
+  LOG_SPAN,
+  logTicks,
   memoryChart,
   niceTicks,
   parseResults,
@@ -82,6 +84,25 @@ function fixture(app = "app"): BenchResults {
   } as unknown as BenchResults;
 }
 
+/** `fixture` without the cluster: 50–600 ms, under 1.5 decades, so a linear y axis. */
+function withoutCluster(app = "app"): BenchResults {
+  return { ...fixture(app), cluster: [] };
+}
+
+/** One server, one round, p50 = p99 = `ms[n]` at each `n`. */
+function ladder(ms: Record<number, number>): BenchResults {
+  const results = fixture();
+  results.servers = ["app"];
+  results.cluster = [];
+  results.fanout = Object.entries(ms).map(([n, v]) => ({
+    server: "app",
+    round: 0,
+    n: Number(n),
+    result: fanout(Number(n), v, v, 20),
+  }));
+  return results;
+}
+
 /** The root elements of `svg`; throws on a tag closed out of order, left open, or malformed. */
 function roots(svg: string): string[] {
   const stack: string[] = [];
@@ -137,8 +158,11 @@ function dotY(svg: string, label: string, n: number): number {
   return attr(dot[0], "cy");
 }
 
-/** Value → y, read from two labelled ticks of the y axis. */
-function yScale(svg: string): (v: number) => number {
+/** The y axis of `svg`: its scale and its labelled ticks, bottom first. */
+function yAxis(svg: string): {
+  scale: string;
+  ticks: { y: number; v: number; label: string }[];
+} {
   const start = svg.indexOf('<g class="y-axis"');
   const axis = svg.slice(start, svg.indexOf("</g>", start));
   const ticks = [
@@ -147,9 +171,17 @@ function yScale(svg: string): (v: number) => number {
     .map(([, y, label]) => ({
       y: Number(y),
       v: Number(label.replace(/,/g, "")),
+      label,
     }));
+  return { scale: /data-scale="(\w+)"/.exec(axis)![1], ticks };
+}
+
+/** Value → y, read from the first and last labelled ticks of the y axis. */
+function yScale(svg: string): (v: number) => number {
+  const { scale, ticks } = yAxis(svg);
+  const f = scale === "log" ? Math.log : (v: number) => v;
   const [a, b] = [ticks[0], ticks[ticks.length - 1]];
-  return (v) => a.y + (v - a.v) * (b.y - a.y) / (b.v - a.v) - 4;
+  return (v) => a.y + (f(v) - f(a.v)) * (b.y - a.y) / (f(b.v) - f(a.v)) - 4;
 }
 
 Deno.test("the fan-out chart is one standalone SVG document", () => {
@@ -213,12 +245,20 @@ Deno.test("the x axis is logarithmic and reaches 100,000", () => {
 
 Deno.test("each dot is the median over rounds, a larger value drawn higher", async (t) => {
   const svg = fanoutChart(fixture());
-  const y = yScale(svg);
-  await t.step("app's medians at 200, 400 and 600 ms", () => {
-    assert.ok(Math.abs(dotY(svg, "app", 1_000) - y(200)) < 0.2);
-    assert.ok(Math.abs(dotY(svg, "app", 10_000) - y(400)) < 0.2);
-    assert.ok(Math.abs(dotY(svg, "app", 20_000) - y(600)) < 0.2);
-  });
+  for (
+    const [axis, chart] of [
+      ["linear", fanoutChart(withoutCluster())],
+      ["log", svg],
+    ]
+  ) {
+    await t.step(`app's medians at 200, 400 and 600 ms, ${axis} axis`, () => {
+      assert.equal(yAxis(chart).scale, axis);
+      const y = yScale(chart);
+      assert.ok(Math.abs(dotY(chart, "app", 1_000) - y(200)) < 0.2);
+      assert.ok(Math.abs(dotY(chart, "app", 10_000) - y(400)) < 0.2);
+      assert.ok(Math.abs(dotY(chart, "app", 20_000) - y(600)) < 0.2);
+    });
+  }
 
   await t.step("higher p99, smaller y", () => {
     assert.ok(dotY(svg, "app", 10_000) < dotY(svg, "app", 1_000));
@@ -295,6 +335,107 @@ Deno.test("a run without fan-out data draws a chart that says so", async (t) => 
         assert.doesNotMatch(svg, /class="series"/);
       }
     });
+  }
+});
+
+Deno.test("the y axis turns logarithmic when the values span more than 1.5 decades", async (t) => {
+  await t.step("linear from 0 up to a span of 30, log past it", () => {
+    for (const [top, scale] of [[25, "linear"], [30, "linear"], [31, "log"]]) {
+      const svg = fanoutChart(ladder({ 1_000: 100, 10_000: 100 * +top }));
+      const axis = yAxis(svg);
+      assert.equal(axis.scale, scale, `span ${top}`);
+      assert.equal(axis.ticks[0].v === 0, scale === "linear", `span ${top}`);
+      assert.equal(
+        svg.includes("milliseconds from the update (log scale)"),
+        scale === "log",
+      );
+    }
+    assert.equal(LOG_SPAN, 30);
+  });
+
+  await t.step("the fixture's 50–4,000 ms: log ticks from 50 to 5,000", () => {
+    assert.deepEqual(
+      yAxis(fanoutChart(fixture())).ticks.map((tick) => tick.label),
+      ["50", "100", "200", "500", "1,000", "2,000", "5,000"],
+    );
+  });
+
+  await t.step("without the cluster, 50–600 ms: linear from 0", () => {
+    const svg = fanoutChart(withoutCluster());
+    assert.equal(yAxis(svg).scale, "linear");
+    assert.doesNotMatch(svg, /update \(log scale\)/);
+  });
+
+  await t.step("the memory chart stays linear: 18–21 KiB", () => {
+    assert.equal(yAxis(memoryChart(fixture())).scale, "linear");
+  });
+});
+
+Deno.test("on a log y axis a value twice another is drawn the same height above it", () => {
+  const svg = fanoutChart(ladder({
+    1_000: 60,
+    2_000: 120,
+    5_000: 700,
+    10_000: 1_400,
+    20_000: 9_000,
+    50_000: 18_000,
+  }));
+  assert.equal(yAxis(svg).scale, "log");
+  const rise = (a: number, b: number) =>
+    dotY(svg, "app", a) - dotY(svg, "app", b);
+  const double = rise(1_000, 2_000);
+  assert.ok(double > 20, `doubling rises ${double}`);
+  assert.ok(Math.abs(rise(5_000, 10_000) - double) < 0.2);
+  assert.ok(Math.abs(rise(20_000, 50_000) - double) < 0.2);
+  // Ten times is as high as a decade of ticks.
+  const y = yScale(svg);
+  assert.ok(Math.abs(y(100) - y(1_000) - (y(1_000) - y(10_000))) < 0.2);
+});
+
+Deno.test("a min–max bar on a log y axis spans its rounds' values", () => {
+  const svg = fanoutChart(fixture());
+  assert.equal(yAxis(svg).scale, "log");
+  const y = yScale(svg);
+  // app at 1,000: p99 of 100 and 300 ms in its two rounds.
+  const bar = /<line class="range"[^>]*>/.exec(group(svg, "app"))![0];
+  assert.ok(Math.abs(attr(bar, "y1") - y(100)) < 0.2);
+  assert.ok(Math.abs(attr(bar, "y2") - y(300)) < 0.2);
+});
+
+Deno.test("log y ticks are 1, 2 and 5 × 10^k from at or below the least value to at or above the greatest", () => {
+  assert.deepEqual(logTicks(35.9, 19_245), [
+    20,
+    50,
+    100,
+    200,
+    500,
+    1_000,
+    2_000,
+    5_000,
+    10_000,
+    20_000,
+  ]);
+  assert.deepEqual(logTicks(1_000, 100_000), [
+    1_000,
+    2_000,
+    5_000,
+    10_000,
+    20_000,
+    50_000,
+    100_000,
+  ]);
+  assert.deepEqual(logTicks(0.3, 4), [0.2, 0.5, 1, 2, 5]);
+  // Past seven decades, 1, 2, 5 would crowd: powers of ten only.
+  assert.deepEqual(
+    logTicks(3, 2e8),
+    [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9],
+  );
+  for (const v of logTicks(0.013, 77_000)) {
+    const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+    assert.ok(
+      [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9),
+      `${v} is not 1, 2 or 5 × 10^k`,
+    );
   }
 });
 
