@@ -1,4 +1,4 @@
-import { fixedResponse } from "$fresh/server.ts";
+import { fixedCopy, fixedResponse } from "$fresh/server.ts";
 import type { StatusService } from "../app/status_service.ts";
 import { serialize } from "../domain/serialize.ts";
 import { DEFAULT_TASK } from "../domain/task_id.ts";
@@ -9,6 +9,7 @@ import {
 } from "../domain/task_identity.ts";
 import type { TaskState } from "../domain/task_state.ts";
 import { stateEtag, stateResponse } from "./responses.ts";
+import { withResourceHeaders } from "./security_headers.ts";
 import { storeUnavailable } from "./store_errors.ts";
 
 /** The identity task `taskId` shows: its stored one, else (for `default`) the configured one, else its id. */
@@ -76,9 +77,29 @@ function answer(
       "x-status-version": String(state.version),
     });
   }
+  const known = answers.get(state);
+  if (known?.taskId === taskId && known.stored === stored) {
+    return fixedCopy(known.response);
+  }
   // The state is serialised once per version; the identity is added to it.
   const body = `${stateJson.slice(0, -1)},"task":${
     serialize(taskIdentity(service, taskId, stored))
   }}`;
-  return stateResponse(state.version, body, { etag });
+  const response = withResourceHeaders(
+    stateResponse(state.version, body, { etag }),
+    service.config.frameAncestors,
+  );
+  answers.set(state, { taskId, stored, response });
+  return fixedCopy(response);
 }
+
+/** The answer made for a state, kept while the state is. */
+interface KnownAnswer {
+  taskId: string;
+  stored: StoredIdentity | undefined;
+  response: Response;
+}
+
+// Reads of a state that has not changed get a copy of the answer made for it,
+// security headers included: copying one costs a fraction of making one.
+const answers = new WeakMap<TaskState, KnownAnswer>();
