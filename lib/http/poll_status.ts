@@ -195,11 +195,14 @@ interface CatchUps {
   answers: Map<CatchUpKey, Response>;
 }
 
-const catchUps = new WeakMap<StateHub, CatchUps>();
 // Clients that fell behind together come back with the same version: under
 // a storm of re-polls most catch-up answers (the state and every change
-// missed, up to 100) are ones just made for someone else.
-const MAX_CATCH_UPS = 128;
+// missed, up to 100) are ones just made for someone else. At most
+// MAX_CATCH_UPS answers are kept over all tasks, so polls naming many old
+// versions of many tasks cannot make the cache grow.
+const catchUps = new Map<StateHub, CatchUps>();
+const MAX_CATCH_UPS = 256;
+let catchUpCount = 0;
 
 function catchUpAnswer(
   hub: StateHub,
@@ -209,16 +212,28 @@ function catchUpAnswer(
 ): Response {
   let cache = catchUps.get(hub);
   if (cache === undefined || cache.state !== hub.state) {
+    catchUpCount -= cache?.answers.size ?? 0;
     cache = { state: hub.state, answers: new Map() };
     catchUps.set(hub, cache);
   }
   let answer = cache.answers.get(key);
   if (answer === undefined) {
-    if (cache.answers.size >= MAX_CATCH_UPS) cache.answers.clear();
+    if (catchUpCount >= MAX_CATCH_UPS) {
+      catchUps.clear();
+      catchUpCount = 0;
+      cache = { state: hub.state, answers: new Map() };
+      catchUps.set(hub, cache);
+    }
     answer = withResourceHeaders(make(), frameAncestors);
     cache.answers.set(key, answer);
+    catchUpCount++;
   }
   return answer;
+}
+
+/** Catch-up answers kept now, over all tasks. */
+export function catchUpsKept(): number {
+  return catchUpCount;
 }
 
 function answerHeld(

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { answerPoll, parsePollQuery } from "../../lib/http/poll_status.ts";
+import {
+  answerPoll,
+  catchUpsKept,
+  parsePollQuery,
+} from "../../lib/http/poll_status.ts";
 import { testService } from "../support/service.ts";
 
 function pollRequest(query: string, signal?: AbortSignal): Request {
@@ -97,6 +101,23 @@ Deno.test("polls that fell behind are caught up, each with the answer its own qu
   const later = await ask(`last_version=1&epoch=${epoch}`);
   assert.equal(later.version, 4);
   assert.equal(later.changes.length, 3);
+});
+
+Deno.test("the catch-up answers kept stay bounded, however many tasks and versions polls name", async () => {
+  const service = testService();
+  for (let i = 0; i < 300; i++) {
+    await service.store.update(`task-${i}`, { status: "En cours" });
+  }
+  for (let i = 0; i < 300; i++) {
+    const response = await answerPoll(
+      pollRequest("last_version=0"),
+      service,
+      `task-${i}`,
+    );
+    assert.equal((await response.json()).version, 1);
+    assert.ok(catchUpsKept() <= 256, `${catchUpsKept()} kept`);
+  }
+  assert.ok(catchUpsKept() > 0);
 });
 
 Deno.test("an update scheduled between the version check and the wait is not missed", async () => {
