@@ -131,6 +131,9 @@ export async function answerUpdate(
   }
 }
 
+// A zero-delay timer, which Deno runs after about 2 ms. setImmediate comes
+// back sooner but let a crowd of re-polls slow the updates below what the
+// benchmark asks for (see docs/performance.md).
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
