@@ -3,9 +3,61 @@
  * texts. They are ordinary `Response`s to everyone (a middleware, `Deno.serve`,
  * a test); the framework's own server also remembers their bytes, and writes
  * them with their length instead of reading the body back through a stream.
+ * A response and its copies with unchanged headers share what the server
+ * prepared to send them: one update to thousands of held polls is written
+ * as the same bytes to every socket.
  */
 
-const known = new WeakMap<Response, Uint8Array<ArrayBuffer>>();
+/**
+ * What a fixed response shares with its copies whose headers are the same:
+ * its body, and a slot where the server keeps what it made from them.
+ */
+export interface FixedAnswer {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** The server's own: the head it wrote, cached. */
+  wire?: unknown;
+}
+
+const answers = new WeakMap<Response, FixedAnswer>();
+/** Headers changed since their response joined its FixedAnswer. */
+const changed = new WeakSet<Headers>();
+
+/**
+ * The headers of a fixed response note any change, so that the response
+ * leaves the answer it shares with its copies before the server writes it.
+ * Reading them costs nothing more.
+ */
+class WatchedHeaders extends Headers {
+  override set(name: string, value: string): void {
+    super.set(name, value);
+    changed.add(this);
+  }
+  override append(name: string, value: string): void {
+    super.append(name, value);
+    changed.add(this);
+  }
+  override delete(name: string): void {
+    super.delete(name);
+    changed.add(this);
+  }
+}
+
+function watch(response: Response, answer: FixedAnswer): void {
+  Object.setPrototypeOf(response.headers, WatchedHeaders.prototype);
+  answers.set(response, answer);
+}
+
+/** The answer `response` shares with the responses whose headers are its own. */
+function currentAnswer(response: Response): FixedAnswer | undefined {
+  let answer = answers.get(response);
+  if (answer !== undefined && changed.has(response.headers)) {
+    changed.delete(response.headers);
+    answer = { bytes: answer.bytes };
+    answers.set(response, answer);
+  }
+  return answer;
+}
+
 const encoder = new TextEncoder();
 
 // The same text answered many times in a row (one update to thousands of
@@ -49,7 +101,7 @@ export function fixedResponse(
   }
   const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
   for (const [name, value] of pairs) fields.set(name, value);
-  if (bytes !== null) known.set(response, bytes);
+  if (bytes !== null) watch(response, { bytes });
   return response;
 }
 
@@ -60,14 +112,14 @@ export function fixedResponse(
  * leaves the original alone.
  */
 export function fixedCopy(response: Response): Response {
-  const bytes = fixedBody(response);
-  if (bytes === undefined) {
+  const answer = fixedAnswer(response);
+  if (answer === undefined) {
     throw new TypeError(
       "fixedCopy: not a fixed response, or its body was read",
     );
   }
   const copy = response.clone();
-  known.set(copy, bytes);
+  watch(copy, answer);
   return copy;
 }
 
@@ -79,5 +131,14 @@ export function fixedCopy(response: Response): Response {
 export function fixedBody(
   response: Response,
 ): Uint8Array<ArrayBuffer> | undefined {
-  return response.bodyUsed ? undefined : known.get(response);
+  return response.bodyUsed ? undefined : answers.get(response)?.bytes;
+}
+
+/**
+ * What `response` shares with every fixed response made or copied with the
+ * same headers, while its body is unread; undefined for any other response.
+ * For the server: what it keeps in `wire` is valid for all of them.
+ */
+export function fixedAnswer(response: Response): FixedAnswer | undefined {
+  return response.bodyUsed ? undefined : currentAnswer(response);
 }

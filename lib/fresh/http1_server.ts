@@ -20,7 +20,7 @@ import {
   serverAnswer,
   statusHasNoBody,
 } from "./http1_response.ts";
-import { fixedBody } from "./fixed_response.ts";
+import { type FixedAnswer, fixedAnswer } from "./fixed_response.ts";
 import { ConnectionRequest } from "./http1_request.ts";
 import { type ByteSource, requestBody } from "./http1_body.ts";
 import type { ConnectionBudget } from "./connection_budget.ts";
@@ -173,6 +173,37 @@ function packet(head: string, body: Uint8Array | null): Uint8Array {
   }
   if (body) out.set(body, head.length);
   return out;
+}
+
+type ConnectionHeader = "close" | "keep-alive" | "default";
+
+/** What the server keeps in a fixed answer: its packets of this second. */
+interface FixedWire {
+  date: string;
+  packets: Partial<Record<ConnectionHeader, Uint8Array>>;
+}
+
+/**
+ * The whole packet of a fixed answer, made once a second for each way of
+ * ending it and then written as it is to every client it answers.
+ */
+function fixedPacket(
+  answer: FixedAnswer,
+  status: number,
+  headers: Headers,
+  date: string,
+  connection: ConnectionHeader,
+): Uint8Array {
+  let wire = answer.wire as FixedWire | undefined;
+  if (wire === undefined || wire.date !== date) {
+    wire = { date, packets: {} };
+    answer.wire = wire;
+  }
+  const framing: Framing = { kind: "length", length: answer.bytes.length };
+  return wire.packets[connection] ??= packet(
+    responseHead(status, headers, framing, date, connection),
+    answer.bytes,
+  );
 }
 
 /** Starts serving on a new listener; throws if it cannot listen (the port is taken). */
@@ -612,7 +643,7 @@ class Connection implements Tracked, ByteSource {
     response: Response,
     keepAlive: boolean,
   ): Promise<boolean> {
-    const connection = !keepAlive
+    const connection: ConnectionHeader = !keepAlive
       ? "close"
       : head.minor === 0
       ? "keep-alive"
@@ -630,14 +661,10 @@ class Connection implements Tracked, ByteSource {
       );
       return await this.#send(packet(text, null));
     }
-    const fixed = fixedBody(response);
+    const fixed = fixedAnswer(response);
     if (fixed !== undefined) {
-      const framing: Framing = { kind: "length", length: fixed.length };
       return await this.#send(
-        packet(
-          responseHead(status, response.headers, framing, date, connection),
-          fixed,
-        ),
+        fixedPacket(fixed, status, response.headers, date, connection),
       );
     }
     const stream = response.body;

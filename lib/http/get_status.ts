@@ -1,4 +1,4 @@
-import { fixedCopy, fixedResponse } from "$fresh/server.ts";
+import { fixedResponse } from "$fresh/server.ts";
 import type { StatusService } from "../app/status_service.ts";
 import { serialize } from "../domain/serialize.ts";
 import { DEFAULT_TASK } from "../domain/task_id.ts";
@@ -9,7 +9,7 @@ import {
 } from "../domain/task_identity.ts";
 import type { TaskState } from "../domain/task_state.ts";
 import { stateEtag, stateResponse } from "./responses.ts";
-import { withResourceHeaders } from "./security_headers.ts";
+import { securedCopy, withResourceHeaders } from "./security_headers.ts";
 import { storeUnavailable } from "./store_errors.ts";
 
 /** The identity task `taskId` shows: its stored one, else (for `default`) the configured one, else its id. */
@@ -79,7 +79,7 @@ function answer(
   }
   const known = answers.get(state);
   if (known?.taskId === taskId && known.stored === stored) {
-    return fixedCopy(known.response);
+    return securedCopy(known.response);
   }
   // The state is serialised once per version; the identity is added to it.
   const body = `${stateJson.slice(0, -1)},"task":${
@@ -90,7 +90,7 @@ function answer(
     service.config.frameAncestors,
   );
   answers.set(state, { taskId, stored, response });
-  return fixedCopy(response);
+  return securedCopy(response);
 }
 
 /** The answer made for a state, kept while the state is. */

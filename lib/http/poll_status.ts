@@ -1,4 +1,3 @@
-import { fixedCopy } from "$fresh/server.ts";
 import type { WaitOutcome } from "../live/broadcaster.ts";
 import { decidePoll, holdFor, type PollQuery } from "../domain/poll_rule.ts";
 import type { Announcement, StateHub } from "../live/state_hub.ts";
@@ -6,7 +5,7 @@ import type { TaskState } from "../domain/task_state.ts";
 import type { StatusService } from "../app/status_service.ts";
 import { DEFAULT_TASK } from "../domain/task_id.ts";
 import { errorResponse, stateResponse } from "./responses.ts";
-import { withResourceHeaders } from "./security_headers.ts";
+import { securedCopy, withResourceHeaders } from "./security_headers.ts";
 import { storeUnavailable } from "./store_errors.ts";
 
 /** Parsing a poll's query: the query, or what was wrong with it. */
@@ -124,7 +123,7 @@ function decideAndHold(
     if (answer === hub.state) {
       return Promise.resolve(stateResponse(answer.version, hub.stateJson));
     }
-    return Promise.resolve(fixedCopy(catchUpAnswer(
+    return Promise.resolve(securedCopy(catchUpAnswer(
       hub,
       // A reset answer is the same whatever version or epoch was given.
       decision.outcome === "reset" ? "reset" : query.lastVersion,
@@ -248,7 +247,7 @@ function answerHeld(
       if (--announcement.pending === 0) {
         metrics.fanout((performance.now() - announcement.publishedAt) / 1000);
       }
-      return fixedCopy(
+      return securedCopy(
         announcedAnswer(announcement, config.frameAncestors),
       );
     }

@@ -3,6 +3,7 @@
  * sniffing, no referrer for other sites, and no framing by other sites
  * unless FRAME_ANCESTORS allows it.
  */
+import { fixedCopy } from "$fresh/server.ts";
 
 /** Headers every answer carries, page or not. */
 export const COMMON_HEADERS: Readonly<Record<string, string>> = {
@@ -179,6 +180,11 @@ function framingHeaders(frameAncestors: string): Record<string, string> {
   return options === undefined ? {} : { "x-frame-options": options };
 }
 
+// Answers already given their headers (for a frame-ancestors value), and
+// copies of them: one change copied to thousands of held polls is checked
+// once, not once per poll.
+const secured = new WeakMap<Response, string>();
+
 /**
  * Adds the security headers of an answer that is not a page (JSON, a
  * script, a file) to `response`, keeping any it already has.
@@ -187,9 +193,23 @@ export function withResourceHeaders(
   response: Response,
   frameAncestors: string,
 ): Response {
+  if (secured.get(response) === frameAncestors) return response;
   const answer = writable(response);
   addMissing(answer.headers, resourceHeaders(frameAncestors));
+  secured.set(answer, frameAncestors);
   return answer;
+}
+
+/**
+ * A copy of a fixed answer (see `fixedCopy`) for another request; a copy
+ * of one that {@link withResourceHeaders} completed is known to carry the
+ * same headers, and is not checked again.
+ */
+export function securedCopy(answer: Response): Response {
+  const copy = fixedCopy(answer);
+  const frameAncestors = secured.get(answer);
+  if (frameAncestors !== undefined) secured.set(copy, frameAncestors);
+  return copy;
 }
 
 /**
@@ -207,7 +227,9 @@ export function withSecurityHeaders(
   response: Response,
   frameAncestors: string,
 ): Response | Promise<Response> {
-  if (!isPage(response)) return withResourceHeaders(response, frameAncestors);
+  if (secured.get(response) === frameAncestors || !isPage(response)) {
+    return withResourceHeaders(response, frameAncestors);
+  }
   return response.text().then(async (html) => {
     const headers = new Headers(response.headers);
     addMissing(

@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers";
 import { Deadlines } from "./deadlines.ts";
 
 /** How a wait ended. */
@@ -73,12 +74,39 @@ export class Broadcaster<T> {
     };
   }
 
-  /** Wakes every current waiter with `value`; returns how many were woken. */
+  /**
+   * Wakes every current waiter with `value`; returns how many there are.
+   * The first {@link WAKE_SLICE} wake now, the rest a slice per turn of the
+   * event loop (see `wakeInSlices`).
+   */
   publish(value: T): number {
     const waiters = this.#waiters;
     // Waiters that register while we wake these wait for the next value.
     this.#waiters = new Set();
-    for (const wake of waiters) wake(value);
+    if (waiters.size <= WAKE_SLICE) {
+      for (const wake of waiters) wake(value);
+    } else wakeInSlices([...waiters], value, 0);
     return waiters.size;
+  }
+}
+
+/** Waiters woken in one turn of the event loop. */
+export const WAKE_SLICE = 128;
+
+/**
+ * Wakes thousands of waiters a slice at a time: each slice's answers are
+ * made and written before the next slice is woken, so the first clients
+ * read theirs while the server is still making the others. Woken all at
+ * once, every answer would wait until all of them were made.
+ */
+function wakeInSlices<T>(
+  waiters: ((value: T) => void)[],
+  value: T,
+  from: number,
+): void {
+  const end = Math.min(from + WAKE_SLICE, waiters.length);
+  for (let i = from; i < end; i++) waiters[i](value);
+  if (end < waiters.length) {
+    setImmediate(() => wakeInSlices(waiters, value, end));
   }
 }

@@ -1,6 +1,7 @@
 /** Responses with a known body: ordinary to everyone, bytes to the server. */
 import assert from "node:assert/strict";
 import {
+  fixedAnswer,
   fixedBody,
   fixedCopy,
   fixedResponse,
@@ -57,4 +58,41 @@ Deno.test("a copy of a fixed response answers another request with the same byte
   // Reading a copy leaves the original to copy again.
   assert.equal(await fixedCopy(original).text(), '{"v":2}');
   assert.throws(() => fixedCopy(new Response("x")), /not a fixed response/);
+});
+
+Deno.test("copies with the same headers share what the server prepares for them", () => {
+  const original = fixedResponse(200, '{"v":3}', { "x-a": "1" });
+  const first = fixedCopy(original);
+  const second = fixedCopy(original);
+  const shared = fixedAnswer(original);
+  assert.ok(shared !== undefined);
+  assert.equal(fixedAnswer(first), shared);
+  assert.equal(fixedAnswer(second), shared);
+
+  // A copy whose headers change leaves; the others stay together.
+  second.headers.append("x-b", "2");
+  assert.notEqual(fixedAnswer(second), shared);
+  assert.equal(fixedAnswer(first), shared);
+  for (
+    const change of [
+      (h: Headers) => h.set("x-a", "9"),
+      (h: Headers) => h.delete("x-a"),
+    ]
+  ) {
+    const copy = fixedCopy(original);
+    change(copy.headers);
+    assert.notEqual(fixedAnswer(copy), shared);
+    assert.deepEqual(fixedAnswer(copy)?.bytes, shared.bytes);
+  }
+
+  // The original changed: its next copies share a new answer, the earlier
+  // copies keep theirs.
+  original.headers.set("x-a", "2");
+  const later = fixedCopy(original);
+  assert.notEqual(fixedAnswer(later), shared);
+  assert.equal(fixedAnswer(later), fixedAnswer(original));
+  assert.equal(fixedAnswer(first), shared);
+  assert.equal(later.headers.get("x-a"), "2");
+  assert.equal(first.headers.get("x-a"), "1");
+  assert.equal(fixedAnswer(new Response("other")), undefined);
 });

@@ -13,7 +13,7 @@ import {
   ConnectionBudget,
   type ConnectionCaps,
 } from "../../lib/fresh/connection_budget.ts";
-import { fixedResponse } from "../../lib/fresh/fixed_response.ts";
+import { fixedCopy, fixedResponse } from "../../lib/fresh/fixed_response.ts";
 import { RawSocket } from "../support/raw_socket.ts";
 import { waitFor } from "./fixture.ts";
 
@@ -158,6 +158,44 @@ Deno.test("the guarded server answers HTTP/1.1 requests", async (t) => {
       const response = await fetch(`http://127.0.0.1:${port}/f?x=1`);
       assert.deepEqual(await response.json(), { path: "/f" });
     });
+  });
+});
+
+Deno.test("copies of one fixed answer are written alike, unless their headers changed", async () => {
+  const original = fixedResponse(200, '{"v":1}', { "x-kind": "shared" });
+  let extra: string | undefined;
+  await withServer(() => {
+    const copy = fixedCopy(original);
+    if (extra !== undefined) copy.headers.set("x-extra", extra);
+    return copy;
+  }, async ({ open }) => {
+    const socket = await open();
+    const answers = [];
+    for (const wanted of [undefined, "first", undefined, "second"]) {
+      extra = wanted;
+      socket.clear();
+      await socket.send(GET("/"));
+      answers.push(await socket.response());
+    }
+    // The first and third are the same prepared bytes; the changed copies
+    // are written with their own headers, not the ones prepared before.
+    assert.deepEqual(answers.map((a) => a.headers.get("x-extra")), [
+      null,
+      "first",
+      null,
+      "second",
+    ]);
+    for (const answer of answers) {
+      assert.equal(answer.body, '{"v":1}');
+      assert.equal(answer.headers.get("x-kind"), "shared");
+    }
+  });
+  // Changing the original after copies were sent: the next copies follow.
+  original.headers.set("x-kind", "changed");
+  await withServer(() => fixedCopy(original), async ({ open }) => {
+    const socket = await open();
+    await socket.send(GET("/"));
+    assert.equal((await socket.response()).headers.get("x-kind"), "changed");
   });
 });
 

@@ -5,8 +5,11 @@ import {
   inlineHashes,
   pagePolicy,
   resourcePolicy,
+  securedCopy,
+  withResourceHeaders,
   withSecurityHeaders,
 } from "../../lib/http/security_headers.ts";
+import { fixedResponse } from "../../lib/fresh/fixed_response.ts";
 
 const sha256 = (text: string) =>
   `sha256-${createHash("sha256").update(text).digest("base64")}`;
@@ -189,4 +192,27 @@ Deno.test("every answer gets the security headers", async (t) => {
       );
     },
   );
+});
+
+Deno.test("a copy of a completed answer passes the middleware as it is", async () => {
+  const answer = withResourceHeaders(
+    fixedResponse(200, '{"v":1}', { "content-type": "application/json" }),
+    "'none'",
+  );
+  const copy = securedCopy(answer);
+  assert.equal(await withSecurityHeaders(copy, "'none'"), copy);
+  assert.equal(copy.headers.get("x-content-type-options"), "nosniff");
+  assert.equal(copy.headers.get("x-frame-options"), "DENY");
+  assert.match(copy.headers.get("content-security-policy")!, /default-src/);
+
+  // Another frame-ancestors value is still worked out, headers already
+  // there kept.
+  const other = securedCopy(answer);
+  assert.equal(await withSecurityHeaders(other, "https://a.example"), other);
+  assert.equal(other.headers.get("x-frame-options"), "DENY");
+
+  // A copy of an answer nobody completed gets the headers added.
+  const bare = securedCopy(fixedResponse(200, "{}"));
+  await withSecurityHeaders(bare, "'none'");
+  assert.equal(bare.headers.get("x-content-type-options"), "nosniff");
 });

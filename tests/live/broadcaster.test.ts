@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Broadcaster } from "../../lib/live/broadcaster.ts";
+import { Broadcaster, WAKE_SLICE } from "../../lib/live/broadcaster.ts";
 import { Deadlines } from "../../lib/live/deadlines.ts";
 
 Deno.test("publish wakes every waiter in one pass with the same value", async () => {
@@ -15,6 +15,52 @@ Deno.test("publish wakes every waiter in one pass with the same value", async ()
     // The very same object: serialised once, not once per waiter.
     assert.equal(outcome.kind === "changed" && outcome.value, value);
   }
+});
+
+Deno.test("thousands of waiters wake a slice at a time, each slice's work done before the next wakes", async () => {
+  const broadcaster = new Broadcaster<number>();
+  const total = 2 * WAKE_SLICE + 1;
+  const events: string[] = [];
+  const waits = Array.from(
+    { length: total },
+    (_, i) =>
+      broadcaster.wait(60_000).then((outcome) => {
+        events.push(`woken ${i}`);
+        // What an answer does next: a few more steps before it is written.
+        return Promise.resolve().then(() => events.push(`answered ${i}`))
+          .then(() => outcome);
+      }),
+  );
+  assert.equal(broadcaster.publish(7), total);
+  // A waiter that comes now waits for the next value, not this one.
+  const late = broadcaster.wait(60_000);
+  const outcomes = await Promise.all(waits);
+  assert.ok(outcomes.every((o) => o.kind === "changed" && o.value === 7));
+  // Every answer of the first slice is made before the second slice wakes.
+  const lastOfFirst = events.indexOf(`answered ${WAKE_SLICE - 1}`);
+  const firstOfSecond = events.indexOf(`woken ${WAKE_SLICE}`);
+  assert.ok(lastOfFirst >= 0 && lastOfFirst < firstOfSecond);
+  assert.ok(
+    events.indexOf(`answered ${2 * WAKE_SLICE - 1}`) <
+      events.indexOf(`woken ${2 * WAKE_SLICE}`),
+  );
+  assert.equal(broadcaster.size, 1);
+  broadcaster.publish(8);
+  assert.deepEqual(await late, { kind: "changed", value: 8 });
+});
+
+Deno.test("a waiter that gives up before its slice wakes is answered once", async () => {
+  const broadcaster = new Broadcaster<number>();
+  const controller = new AbortController();
+  const waits = Array.from(
+    { length: WAKE_SLICE },
+    () => broadcaster.wait(60_000),
+  );
+  const leaving = broadcaster.wait(60_000, controller.signal);
+  broadcaster.publish(1);
+  controller.abort();
+  assert.deepEqual(await leaving, { kind: "aborted" });
+  assert.equal((await Promise.all(waits)).length, WAKE_SLICE);
 });
 
 Deno.test("an aborted waiter is removed at once, its deadline with it", async () => {
