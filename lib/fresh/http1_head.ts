@@ -22,7 +22,24 @@ export interface RequestHead {
   keepAlive: boolean;
   /** The client waits for `100 Continue` before it sends its body. */
   expectContinue: boolean;
+  /**
+   * No header that may change the answer to the same URL: no condition
+   * (`If-…`), no `Range`, no credentials (`Authorization`, `Cookie`).
+   */
+  plain: boolean;
 }
+
+/** Headers after which the same URL may deserve another answer. */
+const PERSONAL = new Set([
+  "if-none-match",
+  "if-modified-since",
+  "if-match",
+  "if-unmodified-since",
+  "if-range",
+  "range",
+  "authorization",
+  "cookie",
+]);
 
 /** Sizes past which a head is refused. */
 export interface HeadLimits {
@@ -161,6 +178,7 @@ export function parseHead(
   let transferEncoding: string | undefined;
   let connection = "";
   let expectContinue = false;
+  let plain = true;
   for (let i = first + 1; i < lines.length; i++) {
     const line = lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i];
     if (line === "") break;
@@ -175,6 +193,7 @@ export function parseHead(
     const lower = name.toLowerCase();
     const value = line.slice(colon + 1).trim();
     headers.push([lower, value]);
+    if (PERSONAL.has(lower)) plain = false;
     switch (lower) {
       case "host":
         if (host !== undefined) return bad("more than one Host header");
@@ -250,6 +269,7 @@ export function parseHead(
       chunked,
       keepAlive,
       expectContinue,
+      plain,
     },
   };
 }

@@ -22,6 +22,7 @@ import {
 } from "./http1_response.ts";
 import { type FixedAnswer, fixedAnswer } from "./fixed_response.ts";
 import { ConnectionRequest } from "./http1_request.ts";
+import { RepeatAnswers } from "./repeat_answers.ts";
 import { type ByteSource, requestBody } from "./http1_body.ts";
 import type { ConnectionBudget } from "./connection_budget.ts";
 import {
@@ -227,6 +228,7 @@ export function serveHttp1(
 class Server implements Http1Server {
   readonly addr: Deno.NetAddr;
   readonly table = new ConnectionTable<Connection>();
+  readonly repeats = new RepeatAnswers();
   readonly timeouts: ServerTimeouts;
   readonly limits: HeadLimits;
   readonly budget: ConnectionBudget;
@@ -560,6 +562,13 @@ class Connection implements Tracked, ByteSource {
     const url = head.target[0] === "/"
       ? `http://${host}${head.target}`
       : head.target;
+    const plainGet = head.method === "GET" && head.plain && !head.chunked &&
+      !head.contentLength;
+    if (plainGet) {
+      // An answer marked repeatable, still current: given again as it is.
+      const again = server.repeats.take(url);
+      if (again !== undefined) return await this.#answer(head, again, true);
+    }
     const headEnd = performance.now();
     let request: ConnectionRequest | undefined;
     let answered = false;
@@ -618,6 +627,17 @@ class Connection implements Tracked, ByteSource {
       await response.body?.cancel().catch(() => {});
       return false;
     }
+    if (plainGet) server.repeats.offer(url, response);
+    return await this.#answer(head, response, bodyDone);
+  }
+
+  /** Sends `response`; true when the connection may carry another request. */
+  async #answer(
+    head: RequestHead,
+    response: Response,
+    bodyDone: boolean,
+  ): Promise<boolean> {
+    const server = this.server;
     // A body the handler left unread cannot be skipped cheaply: close.
     const keepAlive = head.keepAlive && bodyDone && !server.stopping &&
       !asksToClose(response.headers);

@@ -1,4 +1,4 @@
-import { fixedResponse } from "$fresh/server.ts";
+import { fixedResponse, repeatable } from "$fresh/server.ts";
 import type { StatusService } from "../app/status_service.ts";
 import { serialize } from "../domain/serialize.ts";
 import { DEFAULT_TASK } from "../domain/task_id.ts";
@@ -45,13 +45,22 @@ export function answerGetStatus(
 ): Response | Promise<Response> {
   const hub = service.store.hubs.peek(taskId);
   if (hub !== undefined) {
-    return answer(
+    const { state, identity } = hub;
+    const response = answer(
       request,
       service,
       taskId,
-      hub.state,
-      hub.identity,
+      state,
+      identity,
       hub.stateJson,
+    );
+    // While the task is watched and unchanged, the next plain read may be
+    // answered with these very bytes (see `repeatable`).
+    return repeatable(
+      response,
+      () =>
+        hub.state === state && hub.identity === identity &&
+        service.store.hubs.peek(taskId) === hub,
     );
   }
   return service.store.read(taskId).then(

@@ -51,7 +51,26 @@ Deno.test("a request head is read into what the server needs", async (t) => {
       chunked: false,
       keepAlive: true,
       expectContinue: false,
+      plain: true,
     });
+  });
+  await t.step("plain: no condition, no range, no credentials", () => {
+    const plain = (header: string) => {
+      const p = parse(`GET / HTTP/1.1\r\nHost: a\r\n${header}\r\n`);
+      return p.ok && p.head.plain;
+    };
+    assert.equal(plain("Accept: */*\r\n"), true);
+    for (
+      const header of [
+        'If-None-Match: "e"',
+        "If-Modified-Since: Tue, 01 Dec 2026 10:00:00 GMT",
+        "Range: bytes=0-1",
+        "Authorization: Bearer t",
+        "Cookie: a=b",
+      ]
+    ) {
+      assert.equal(plain(`${header}\r\n`), false, header);
+    }
   });
   await t.step(
     "keep-alive: 1.1 unless Connection: close, 1.0 only with keep-alive",

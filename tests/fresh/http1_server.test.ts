@@ -14,6 +14,7 @@ import {
   type ConnectionCaps,
 } from "../../lib/fresh/connection_budget.ts";
 import { fixedCopy, fixedResponse } from "../../lib/fresh/fixed_response.ts";
+import { repeatable } from "../../lib/fresh/repeat_answers.ts";
 import { RawSocket } from "../support/raw_socket.ts";
 import { waitFor } from "./fixture.ts";
 
@@ -196,6 +197,55 @@ Deno.test("copies of one fixed answer are written alike, unless their headers ch
     const socket = await open();
     await socket.send(GET("/"));
     assert.equal((await socket.response()).headers.get("x-kind"), "changed");
+  });
+});
+
+Deno.test("a repeatable answer is given again to plain GETs without the handler, while current", async () => {
+  let version = 1;
+  let calls = 0;
+  await withServer((req) => {
+    calls++;
+    const seen = version;
+    return repeatable(
+      fixedResponse(
+        200,
+        `{"v":${seen},"path":"${new URL(req.url).pathname}"}`,
+        {
+          "x-made": String(calls),
+        },
+      ),
+      () => version === seen,
+    );
+  }, async ({ open }) => {
+    const socket = await open();
+    const ask = async (request: string) => {
+      socket.clear();
+      await socket.send(request);
+      return await socket.response();
+    };
+    const first = await ask(GET("/s"));
+    const again = await ask(GET("/s"));
+    assert.equal(calls, 1);
+    assert.equal(again.body, first.body);
+    assert.equal(again.headers.get("x-made"), "1");
+    // Anything but a plain GET of the same URL goes to the handler.
+    await ask(GET("/s?other"));
+    await ask(GET("/s", 'If-None-Match: "x"\r\n'));
+    await ask(GET("/s", "Authorization: Bearer t\r\n"));
+    assert.equal(
+      (await ask("HEAD /s HTTP/1.1\r\nHost: test\r\n\r\n")).body,
+      "",
+    );
+    assert.equal(calls, 5);
+    // Once the answer is stale, the handler makes the next one.
+    version = 2;
+    const changed = await ask(GET("/s"));
+    assert.equal(JSON.parse(changed.body).v, 2);
+    assert.equal(calls, 6);
+    // Closing is still the client's to ask.
+    const last = await ask(GET("/s", "Connection: close\r\n"));
+    assert.equal(calls, 6);
+    assert.equal(last.headers.get("connection"), "close");
   });
 });
 
