@@ -441,6 +441,7 @@ class Bench {
               runReads(s, this.readsWorkers, {
                 connections: config.readsConnections,
                 durationMs: config.readsSeconds * 1000,
+                warmupMs: config.smoke ? 0 : 2_000,
               }),
           );
           results.reads.push(m);

@@ -11,6 +11,11 @@ import { eventOf, type LoadWorker, share } from "./worker_pool.ts";
 export interface ReadsOptions {
   connections: number;
   durationMs: number;
+  /**
+   * The same load, not counted, before the measured window: the read path
+   * of a fresh server is still being compiled for its first seconds.
+   */
+  warmupMs?: number;
 }
 
 /** What one read run measured. */
@@ -35,6 +40,9 @@ export async function runReads(
   workers: LoadWorker[],
   options: ReadsOptions,
 ): Promise<ReadsResult> {
+  if (options.warmupMs) {
+    await readFor(server, workers, options.connections, options.warmupMs);
+  }
   const id = nextId++;
   const shares = share(options.connections, workers.length);
   // Leave time to connect so the measured window holds only requests.
@@ -83,4 +91,30 @@ export async function runReads(
     serverCpuPct: (serverSeconds / seconds) * 100,
     machine,
   };
+}
+
+/** Reads for `durationMs` and drops what was measured. */
+async function readFor(
+  server: ServerProcess,
+  workers: LoadWorker[],
+  connections: number,
+  durationMs: number,
+): Promise<void> {
+  const id = nextId++;
+  const shares = share(connections, workers.length);
+  const startAt = wallNow() + 500;
+  await Promise.all(workers.map((worker, i) =>
+    worker.send({
+      op: "reads",
+      id,
+      port: server.port,
+      count: shares[i],
+      target: "/get-status",
+      startAt,
+      endAt: startAt + durationMs,
+    })
+  ));
+  await Promise.all(
+    workers.map((w) => w.next(eventOf("reads_done", id), durationMs + 30_000)),
+  );
 }

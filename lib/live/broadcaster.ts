@@ -8,7 +8,8 @@ export type WaitOutcome<T> =
   | { kind: "aborted" };
 
 /**
- * Hands each waiter its own promise and wakes them all in one pass.
+ * Hands each waiter its own promise and wakes them all with one value, a
+ * slice at a time when there are thousands.
  *
  * Waiters live in a Set, so a waiter that gives up (timeout or abort) is
  * removed at once in O(1) and leaves no closure behind: a single shared
