@@ -43,22 +43,16 @@ export async function runReads(
   if (options.warmupMs) {
     await readFor(server, workers, options.connections, options.warmupMs);
   }
-  const id = nextId++;
-  const shares = share(options.connections, workers.length);
   // Leave time to connect so the measured window holds only requests.
   const startAt = wallNow() + 500;
   const endAt = startAt + options.durationMs;
-  await Promise.all(workers.map((worker, i) =>
-    worker.send({
-      op: "reads",
-      id,
-      port: server.port,
-      count: shares[i],
-      target: "/get-status",
-      startAt,
-      endAt,
-    })
-  ));
+  const id = await sendReads(
+    server,
+    workers,
+    options.connections,
+    startAt,
+    endAt,
+  );
   await new Promise((r) => setTimeout(r, Math.max(0, startAt - wallNow())));
   const clientCpu = new CpuMeter(
     [Deno.pid, ...workers.map((w) => w.pid)],
@@ -93,16 +87,16 @@ export async function runReads(
   };
 }
 
-/** Reads for `durationMs` and drops what was measured. */
-async function readFor(
+/** Tells the workers to read from `startAt` to `endAt`; the run's id. */
+async function sendReads(
   server: ServerProcess,
   workers: LoadWorker[],
   connections: number,
-  durationMs: number,
-): Promise<void> {
+  startAt: number,
+  endAt: number,
+): Promise<number> {
   const id = nextId++;
   const shares = share(connections, workers.length);
-  const startAt = wallNow() + 500;
   await Promise.all(workers.map((worker, i) =>
     worker.send({
       op: "reads",
@@ -111,9 +105,27 @@ async function readFor(
       count: shares[i],
       target: "/get-status",
       startAt,
-      endAt: startAt + durationMs,
+      endAt,
     })
   ));
+  return id;
+}
+
+/** Reads for `durationMs` and drops what was measured. */
+async function readFor(
+  server: ServerProcess,
+  workers: LoadWorker[],
+  connections: number,
+  durationMs: number,
+): Promise<void> {
+  const startAt = wallNow() + 500;
+  const id = await sendReads(
+    server,
+    workers,
+    connections,
+    startAt,
+    startAt + durationMs,
+  );
   await Promise.all(
     workers.map((w) => w.next(eventOf("reads_done", id), durationMs + 30_000)),
   );
