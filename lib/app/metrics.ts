@@ -1,4 +1,5 @@
 import { POLL_OUTCOMES, type PollOutcome } from "../domain/poll_rule.ts";
+import { type Announcement, settled } from "../live/state_hub.ts";
 
 /** Upper bounds (seconds) of the fan-out histogram's buckets. */
 const FANOUT_BUCKETS = [
@@ -31,6 +32,16 @@ export class Metrics {
   /** Counts an answered poll. */
   poll(outcome: PollOutcome): void {
     this.polls[outcome]++;
+  }
+
+  /**
+   * Counts a poll answered with `announcement`, and the fan-out's time once
+   * the last of its polls is through (answered, or gone before its turn).
+   */
+  answered(announcement: Announcement): void {
+    this.poll(announcement.reason);
+    announcement.onAllAnswered ??= (ms) => this.fanout(ms / 1000);
+    settled(announcement);
   }
 
   /** Records the time from an update to its last woken poll answering. */

@@ -243,10 +243,7 @@ function answerHeld(
   switch (outcome.kind) {
     case "changed": {
       const announcement = outcome.value;
-      metrics.poll(announcement.reason);
-      if (--announcement.pending === 0) {
-        metrics.fanout((performance.now() - announcement.publishedAt) / 1000);
-      }
+      metrics.answered(announcement);
       return securedCopy(
         announcedAnswer(announcement, config.frameAncestors),
       );

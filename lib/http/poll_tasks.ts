@@ -130,12 +130,7 @@ function decideAndHold(
       switch (outcome.kind) {
         case "changed": {
           const announcement = outcome.value;
-          metrics.poll(announcement.reason);
-          if (--announcement.pending === 0) {
-            metrics.fanout(
-              (performance.now() - announcement.publishedAt) / 1000,
-            );
-          }
+          metrics.answered(announcement);
           if (announcement.reason === "shutdown") {
             return jsonResponse(200, TIMED_OUT);
           }

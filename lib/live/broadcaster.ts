@@ -16,8 +16,11 @@ export type WaitOutcome<T> =
  * promise would keep every abandoned reaction alive until the next change.
  * Their timeouts share one timer (see `Deadlines`).
  */
+/** Takes a published value; false when its wait had already ended. */
+export type Waiter<T> = (value: T) => boolean | void;
+
 export class Broadcaster<T> {
-  #waiters = new Set<(value: T) => void>();
+  #waiters = new Set<Waiter<T>>();
   readonly #deadlines: Deadlines;
 
   /** `deadlines` times the waits out; tests pass their own to inspect it. */
@@ -46,13 +49,14 @@ export class Broadcaster<T> {
     if (signal?.aborted) return Promise.resolve({ kind: "aborted" });
     return new Promise((resolve) => {
       let done = false;
-      const finish = (outcome: WaitOutcome<T>) => {
-        if (done) return;
+      const finish = (outcome: WaitOutcome<T>): boolean => {
+        if (done) return false;
         done = true;
         this.#deadlines.delete(deadline, onTimeout);
         signal?.removeEventListener("abort", onAbort);
         this.#waiters.delete(onValue);
         resolve(outcome);
+        return true;
       };
       const onValue = (value: T) => finish({ kind: "changed", value });
       const onAbort = () => finish({ kind: "aborted" });
@@ -68,7 +72,7 @@ export class Broadcaster<T> {
    * returned function removes it first. For waits that listen to several
    * broadcasters and end on the first value (see `waitAny`).
    */
-  listen(onValue: (value: T) => void): () => void {
+  listen(onValue: Waiter<T>): () => void {
     this.#waiters.add(onValue);
     return () => {
       this.#waiters.delete(onValue);
@@ -78,15 +82,16 @@ export class Broadcaster<T> {
   /**
    * Wakes every current waiter with `value`; returns how many there are.
    * The first {@link WAKE_SLICE} wake now, the rest a slice per turn of the
-   * event loop (see `wakeInSlices`).
+   * event loop (see `wakeInSlices`); `onMissed` is called for each of those
+   * whose wait ended another way (abort, timeout) before its turn came.
    */
-  publish(value: T): number {
+  publish(value: T, onMissed?: () => void): number {
     const waiters = this.#waiters;
     // Waiters that register while we wake these wait for the next value.
     this.#waiters = new Set();
     if (waiters.size <= WAKE_SLICE) {
       for (const wake of waiters) wake(value);
-    } else wakeInSlices([...waiters], value, 0);
+    } else wakeInSlices([...waiters], value, 0, onMissed);
     return waiters.size;
   }
 }
@@ -101,13 +106,16 @@ export const WAKE_SLICE = 128;
  * once, every answer would wait until all of them were made.
  */
 function wakeInSlices<T>(
-  waiters: ((value: T) => void)[],
+  waiters: Waiter<T>[],
   value: T,
   from: number,
+  onMissed?: () => void,
 ): void {
   const end = Math.min(from + WAKE_SLICE, waiters.length);
-  for (let i = from; i < end; i++) waiters[i](value);
+  for (let i = from; i < end; i++) {
+    if (waiters[i](value) === false) onMissed?.();
+  }
   if (end < waiters.length) {
-    setImmediate(() => wakeInSlices(waiters, value, end));
+    setImmediate(() => wakeInSlices(waiters, value, end, onMissed));
   }
 }

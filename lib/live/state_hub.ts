@@ -18,8 +18,17 @@ export interface Announcement {
   body: string;
   /** `performance.now()` when the waiters were woken. */
   publishedAt: number;
-  /** Woken waiters that have not answered yet. */
+  /** Waiters that have neither answered yet nor left before their turn. */
   pending: number;
+  /** Called once every waiter has answered or left, with the ms since `publishedAt`. */
+  onAllAnswered?: (ms: number) => void;
+}
+
+/** One waiter of `announcement` is through: it answered, or left before its turn. */
+export function settled(announcement: Announcement): void {
+  if (--announcement.pending === 0) {
+    announcement.onAllAnswered?.(performance.now() - announcement.publishedAt);
+  }
 }
 
 /**
@@ -120,7 +129,9 @@ export class StateHub {
    * returned function removes it first (a poll of several tasks listens to
    * each of their hubs).
    */
-  listen(onAnnouncement: (announcement: Announcement) => void): () => void {
+  listen(
+    onAnnouncement: (announcement: Announcement) => boolean | void,
+  ): () => void {
     return this.#waiters.listen(onAnnouncement);
   }
 
@@ -132,7 +143,10 @@ export class StateHub {
       publishedAt: performance.now(),
       pending: 0,
     };
-    announcement.pending = this.#waiters.publish(announcement);
+    announcement.pending = this.#waiters.publish(
+      announcement,
+      () => settled(announcement),
+    );
     return announcement;
   }
 }

@@ -6,9 +6,12 @@ export type AnyOutcome<T> =
   | { kind: "timeout" }
   | { kind: "aborted" };
 
-/** Something that calls a listener once with its next value (a `StateHub`, a `Broadcaster`). */
+/**
+ * Something that calls a listener once with its next value (a `StateHub`, a
+ * `Broadcaster`); the listener says false when it no longer wanted it.
+ */
 export interface Listenable<T> {
-  listen(onValue: (value: T) => void): () => void;
+  listen(onValue: (value: T) => boolean | void): () => void;
 }
 
 /**
@@ -35,13 +38,14 @@ export function waitAny<T>(
   return new Promise((resolve) => {
     let done = false;
     const removers: (() => void)[] = [];
-    const finish = (outcome: AnyOutcome<T>) => {
-      if (done) return;
+    const finish = (outcome: AnyOutcome<T>): boolean => {
+      if (done) return false;
       done = true;
       deadlines.delete(deadline, onTimeout);
       signal?.removeEventListener("abort", onAbort);
       for (const remove of removers) remove();
       resolve(outcome);
+      return true;
     };
     const onAbort = () => finish({ kind: "aborted" });
     const onTimeout = () => finish({ kind: "timeout" });
