@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { answerGetStatus } from "../../lib/http/get_status.ts";
 import { testService } from "../support/service.ts";
+import { RepeatAnswers } from "../../lib/fresh/repeat_answers.ts";
 
 const read = (etag?: string) =>
   new Request("http://localhost/get-status", {
@@ -37,4 +38,27 @@ Deno.test("a read naming the current ETag gets 304 with no body", async () => {
   assert.equal(response.status, 304);
   assert.equal(response.body, null);
   assert.equal(response.headers.get("etag"), etag);
+});
+
+Deno.test("a read may be given again only until the task changes or is renamed", async () => {
+  const service = testService();
+  const repeats = new RepeatAnswers();
+  const url = "http://localhost/get-status";
+  const readAndKeep = async () => {
+    const response = await answerGetStatus(read(), service);
+    repeats.offer(url, response);
+    return response;
+  };
+  const first = await readAndKeep();
+  assert.equal(repeats.take(url), first);
+  await service.store.update("default", { status: "En cours" });
+  assert.equal(repeats.take(url), undefined, "stale after an update");
+
+  const second = await readAndKeep();
+  assert.equal(repeats.take(url), second);
+  await service.store.setIdentity("default", { name: "Nightly build" });
+  assert.equal(repeats.take(url), undefined, "stale after a new name");
+  const renamed = await (await readAndKeep()).clone().json();
+  assert.equal(renamed.task.name, "Nightly build");
+  assert.ok(repeats.take(url) !== undefined);
 });
