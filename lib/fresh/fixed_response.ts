@@ -124,20 +124,10 @@ export function fixedCopy(response: Response): Response {
 }
 
 /**
- * The bytes `response` was made with by {@link fixedResponse} or
- * {@link fixedCopy}, while its body is unread; undefined for any other
- * response.
- */
-export function fixedBody(
-  response: Response,
-): Uint8Array<ArrayBuffer> | undefined {
-  return response.bodyUsed ? undefined : answers.get(response)?.bytes;
-}
-
-/**
  * What `response` shares with every fixed response made or copied with the
- * same headers, while its body is unread; undefined for any other response.
- * For the server: what it keeps in `wire` is valid for all of them.
+ * same headers (its bytes among them), while its body is unread; undefined
+ * for any other response. For the server: what it keeps in `wire` is valid
+ * for all of them.
  */
 export function fixedAnswer(response: Response): FixedAnswer | undefined {
   return response.bodyUsed ? undefined : currentAnswer(response);

@@ -227,9 +227,8 @@ export function withSecurityHeaders(
   response: Response,
   frameAncestors: string,
 ): Response | Promise<Response> {
-  if (secured.get(response) === frameAncestors || !isPage(response)) {
-    return withResourceHeaders(response, frameAncestors);
-  }
+  if (secured.get(response) === frameAncestors) return response;
+  if (!isPage(response)) return withResourceHeaders(response, frameAncestors);
   return response.text().then(async (html) => {
     const headers = new Headers(response.headers);
     addMissing(

@@ -7,6 +7,9 @@ export type WaitOutcome<T> =
   | { kind: "timeout" }
   | { kind: "aborted" };
 
+/** Takes a published value; false when its wait had already ended. */
+export type Waiter<T> = (value: T) => boolean | void;
+
 /**
  * Hands each waiter its own promise and wakes them all with one value, a
  * slice at a time when there are thousands.
@@ -16,9 +19,6 @@ export type WaitOutcome<T> =
  * promise would keep every abandoned reaction alive until the next change.
  * Their timeouts share one timer (see `Deadlines`).
  */
-/** Takes a published value; false when its wait had already ended. */
-export type Waiter<T> = (value: T) => boolean | void;
-
 export class Broadcaster<T> {
   #waiters = new Set<Waiter<T>>();
   readonly #deadlines: Deadlines;
