@@ -35,6 +35,13 @@ export interface BenchConfig {
   limitPolls: number;
   /** `ulimit -n` of every server of the `limit-*` phases; 0 for the machine's (the cluster's processes: 10,000). */
   limitFiles: number;
+  /** The fan-out load client: `c` (built here; Deno workers when it cannot be) or `deno`. */
+  fanoutClient: "c" | "deno";
+  /**
+   * When the fan-out's clients read their answers: `after` the server went
+   * idle (stamped by the kernel on arrival; the C client only) or `live`.
+   */
+  fanoutReads: "after" | "live";
 }
 
 /** The opt-in phases that flood each way to run past its descriptor limit. */
@@ -73,6 +80,11 @@ export const USAGE = `deno task bench [options]
   --charts-from FILE      only draw the charts of a stored results JSON, next
                           to it, and exit (starts no server)
   --max-minutes 30        start no new measurement after this
+  --fanout-client c       fan-out load client: c (bench/native, built with
+                          the machine's cc; Deno workers if it cannot be) or deno
+  --fanout-reads after    when the C client reads the fan-out's answers: after
+                          the server went idle (each stamped by the kernel on
+                          arrival: the server gets the cores) or live
 `;
 
 const DEFAULTS: BenchConfig = {
@@ -98,6 +110,8 @@ const DEFAULTS: BenchConfig = {
   clusterPolls: 40_000,
   limitPolls: 25_000,
   limitFiles: 0,
+  fanoutClient: "c",
+  fanoutReads: "after",
 };
 
 const SMOKE: Partial<BenchConfig> = {
@@ -168,6 +182,8 @@ export function parseCli(args: string[]): BenchConfig | "help" {
         phases: { type: "string" },
         out: { type: "string" },
         "charts-from": { type: "string" },
+        "fanout-client": { type: "string" },
+        "fanout-reads": { type: "string" },
         ...Object.fromEntries(numeric.map((n) => [n, { type: "string" }])),
       },
       strict: true,
@@ -212,6 +228,16 @@ export function parseCli(args: string[]): BenchConfig | "help" {
   set("clusterPolls", num("cluster-polls"));
   set("limitPolls", num("limit-polls"));
   set("limitFiles", num("limit-files"));
+  const client = v["fanout-client"] as string | undefined;
+  if (client !== undefined && client !== "c" && client !== "deno") {
+    throw new UsageError(`--fanout-client must be c or deno, got ${client}`);
+  }
+  set("fanoutClient", client);
+  const reads = v["fanout-reads"] as string | undefined;
+  if (reads !== undefined && reads !== "after" && reads !== "live") {
+    throw new UsageError(`--fanout-reads must be after or live, got ${reads}`);
+  }
+  set("fanoutReads", reads);
   config.phases = config.phases.flatMap((phase) =>
     phase === "limits" ? [...LIMIT_PHASES] : [phase]
   );

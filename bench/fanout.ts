@@ -8,6 +8,7 @@ import { wallNow } from "./clock.ts";
 import { answersNormally, Control, otherStatus } from "./control.ts";
 import {
   CpuMeter,
+  IDLE_QUIET_MS,
   MachineMeter,
   type MachineUsage,
   readLoadAverage,
@@ -41,6 +42,13 @@ export interface FanoutOptions {
   settleTimeoutMs?: number;
   /** A store server the app uses (its `redis-server`): its memory is read beside the app's. */
   storePid?: number;
+  /**
+   * The clients leave the answers in the kernel, stamped as they arrive,
+   * until the server has gone idle, then read them: the server gets the
+   * cores, as if the clients were on another machine. Only where every
+   * worker's program `quiets` (the C client); otherwise they read live.
+   */
+  readAfter?: boolean;
 }
 
 /** Resident memory of one process of the server, idle and with the polls held. */
@@ -101,9 +109,14 @@ export interface FanoutResult {
   errors: Record<string, number>;
   /** Connections still without an answer at the deadline. */
   unanswered: number;
+  /** The clients read the answers only after the server went idle (`readAfter`). */
+  readAfter: boolean;
   /** From the update to the last answer. */
   windowMs: number | null;
-  /** CPU of the load client (workers and coordinator), % of one core over the window. */
+  /**
+   * CPU of the load client (workers and coordinator), % of one core over the
+   * window; with `readAfter`, up to the server going idle, over the answers' window.
+   */
   clientCpuPct: number | null;
   serverCpuPct: number | null;
   /** The whole machine over the same window (client, server and anything else). */
@@ -193,6 +206,14 @@ async function fanoutWith(
   const machineUsedHeldKiB = readMachineUsedKiB();
   const loadHeld = readLoadAverage();
 
+  const readAfter = options.readAfter === true &&
+    workers.every((w) => w.program.quiets);
+  if (readAfter) {
+    await Promise.all(workers.map((w) => w.send({ op: "fanout_quiet", id })));
+    await Promise.all(
+      workers.map((w) => w.next(eventOf("quiet", id), options.openTimeoutMs)),
+    );
+  }
   const update = control.updateBytes(otherStatus(before.status));
   const clientCpu = new CpuMeter(
     [Deno.pid, ...workers.map((w) => w.pid)],
@@ -211,6 +232,16 @@ async function fanoutWith(
     updateError = error instanceof Error ? error.message : String(error);
   }
   const deadline = sentAt + options.answerTimeoutMs;
+  // Read the answers only once the server is done writing them; the CPU is
+  // counted up to then, not over the clients' reading.
+  const idle = readAfter
+    ? await waitIdle(server.pid, options.answerTimeoutMs).then(() => ({
+      at: wallNow(),
+      client: clientCpu.seconds(),
+      server: serverCpu.seconds(),
+      machine: machineCpu.usage(),
+    }))
+    : null;
   await Promise.all(
     workers.map((w) => w.send({ op: "fanout_finish", id, deadline })),
   );
@@ -219,10 +250,10 @@ async function fanoutWith(
       w.next(eventOf("fanout_done", id), options.answerTimeoutMs + 30_000)
     ),
   );
-  const endAt = wallNow();
-  const clientSeconds = clientCpu.seconds();
-  const serverSeconds = serverCpu.seconds();
-  const machine = machineCpu.usage();
+  const endAt = idle?.at ?? wallNow();
+  const clientSeconds = idle?.client ?? clientCpu.seconds();
+  const serverSeconds = idle?.server ?? serverCpu.seconds();
+  const machine = idle ? idle.machine : machineCpu.usage();
   const loadAfter = readLoadAverage();
 
   const latencies: number[] = [];
@@ -260,6 +291,11 @@ async function fanoutWith(
   const perPoll = (rssHeld - (rssIdleKiB ?? NaN)) / latencies.length;
   const windowMs = latencies.length ? lastAt - sentAt : null;
   const cpuWindow = (endAt - sentAt) / 1000;
+  // With readAfter the meters ran on until the server was idle: count them
+  // over the time it was busy, the quiet that told it left out (at least
+  // the answers' window).
+  const busyMs = Math.max(windowMs ?? 0, endAt - sentAt - IDLE_QUIET_MS);
+  const perWindow = readAfter && busyMs > 0 ? cpuWindow / (busyMs / 1000) : 1;
   return {
     n: options.n,
     connected,
@@ -287,10 +323,14 @@ async function fanoutWith(
     otherAnswers,
     errors,
     unanswered,
+    readAfter,
     windowMs,
-    clientCpuPct: (clientSeconds / cpuWindow) * 100,
-    serverCpuPct: (serverSeconds / cpuWindow) * 100,
-    machine,
+    clientCpuPct: (clientSeconds / cpuWindow) * 100 * perWindow,
+    serverCpuPct: (serverSeconds / cpuWindow) * 100 * perWindow,
+    machine: machine && {
+      busyPct: machine.busyPct * perWindow,
+      stealPct: machine.stealPct * perWindow,
+    },
     serverAlive: server.alive,
     answersAfter: server.alive && await answersNormally(server.port),
     serverNote: !server.alive || /too many open files/i.test(server.output)

@@ -95,6 +95,7 @@ class Fanout {
     unanswered: 0,
   };
   #waiting = new Set<WireConnection>();
+  #answered: WireConnection[] = [];
   /** Connections of a `connectFirst` fan-out, open and waiting for their poll. */
   #unsent: WireConnection[] = [];
   #ended = 0;
@@ -191,7 +192,12 @@ class Fanout {
       ) {
         this.answers.retryAfter++;
       }
-      this.#end(conn, null);
+      // Kept open until the fan-out finishes, as a keep-alive client keeps
+      // its connection for the next poll: closing now would charge both
+      // sides the teardown while other answers are still on their way.
+      this.#waiting.delete(conn);
+      this.#answered.push(conn);
+      this.#end(null, null);
     }, (error) => {
       if (!this.#finished) this.#end(conn, error);
     });
@@ -219,8 +225,9 @@ class Fanout {
     }
     this.#finished = true;
     this.answers.unanswered = this.#waiting.size;
-    for (const conn of this.#waiting) close(conn);
+    for (const conn of [...this.#waiting, ...this.#answered]) close(conn);
     this.#waiting.clear();
+    this.#answered = [];
     return this.answers;
   }
 }

@@ -21,7 +21,13 @@ import {
   renderReport,
 } from "./report.ts";
 import { ServerProcess, type ServerSpec } from "./server_process.ts";
-import { type LoadWorker, startWorkers } from "./worker_pool.ts";
+import {
+  DENO_WORKER,
+  type LoadWorker,
+  startWorkers,
+  type WorkerProgram,
+} from "./worker_pool.ts";
+import { buildNativeClient } from "./native_worker.ts";
 import { type RedisServer, startRedis } from "../tests/support/redis.ts";
 import { renderTaskPhases, runTaskPhases, TASK_PHASES } from "./many_tasks.ts";
 
@@ -288,6 +294,11 @@ class Bench {
   redis: RedisServer | null = null;
   readonly deadline: number;
   workers: LoadWorker[] = [];
+  /** The workers that hold fan-out polls: the C client's, or `workers`. */
+  fanoutWorkers: LoadWorker[] = [];
+  fanoutProgram: WorkerProgram = DENO_WORKER;
+  /** Where the C client was built, removed at the end. */
+  nativeDir: string | null = null;
 
   constructor(
     readonly config: BenchConfig,
@@ -315,7 +326,7 @@ class Bench {
   async warmUp(server: ServerProcess): Promise<void> {
     const { config } = this;
     for (let i = 0; i < config.warmupRounds; i++) {
-      await runFanout(server, this.workers, {
+      await runFanout(server, this.fanoutWorkers, {
         n: config.warmupPolls,
         connectConcurrency: config.connectConcurrency,
         connectTimeoutMs: 5_000,
@@ -366,6 +377,7 @@ class Bench {
   async run(specs: ServerSpec[]): Promise<void> {
     const { config, results } = this;
     this.workers = await startWorkers(config.workers, ROOT);
+    this.fanoutWorkers = await this.startFanoutWorkers();
     if (config.phases.includes("cluster")) await this.runCluster();
     if (config.phases.some((p) => p.startsWith("limit-"))) {
       await this.runLimits();
@@ -379,7 +391,8 @@ class Bench {
               round,
               `fan-out ${n}`,
               (s) =>
-                runFanout(s, this.workers, {
+                runFanout(s, this.fanoutWorkers, {
+                  readAfter: config.fanoutReads === "after",
                   n,
                   connectConcurrency: config.connectConcurrency,
                   connectTimeoutMs: 5_000,
@@ -518,10 +531,11 @@ class Bench {
     }
     // Every load process has its own open-file limit: start what N needs.
     const extra = await startWorkers(
-      Math.max(0, loadCount - this.workers.length),
+      Math.max(0, loadCount - this.fanoutWorkers.length),
       ROOT,
+      this.fanoutProgram,
     );
-    this.workers.push(...extra);
+    const load = [...this.fanoutWorkers, ...extra].slice(0, loadCount);
     try {
       const storePid = descendantNamed(Deno.pid, "redis-server") ?? undefined;
       const m = await this.measure(
@@ -529,7 +543,8 @@ class Bench {
         0,
         what,
         (s) =>
-          runFanout(s, this.workers.slice(0, loadCount), {
+          runFanout(s, load, {
+            readAfter: config.fanoutReads === "after",
             n,
             connectConcurrency: config.connectConcurrency,
             connectTimeoutMs: 5_000,
@@ -545,7 +560,6 @@ class Bench {
       this.save();
       if (m.result) logCluster(m.result);
     } finally {
-      this.workers = this.workers.filter((w) => !extra.includes(w));
       await Promise.all(extra.map((w) => w.stop()));
       await this.redis?.stop();
       this.redis = null;
@@ -582,7 +596,8 @@ class Bench {
           0,
           `at the limit, ${n} polls`,
           (s) =>
-            runFanout(s, this.workers, {
+            runFanout(s, this.fanoutWorkers, {
+              readAfter: config.fanoutReads === "after",
               n,
               connectConcurrency: config.connectConcurrency,
               connectTimeoutMs: 5_000,
@@ -611,7 +626,32 @@ class Bench {
   async cleanUp(): Promise<void> {
     await Promise.all([...this.live].map((s) => this.stop(s)));
     await this.redis?.stop();
-    await Promise.all(this.workers.map((w) => w.stop()));
+    const workers = new Set([...this.workers, ...this.fanoutWorkers]);
+    await Promise.all([...workers].map((w) => w.stop()));
+    if (this.nativeDir) {
+      await Deno.remove(this.nativeDir, { recursive: true }).catch(() => {});
+    }
+  }
+
+  /**
+   * The fan-out's load workers: the C client's when asked for and it can be
+   * built, said once and loudly when it cannot; otherwise the Deno workers.
+   */
+  async startFanoutWorkers(): Promise<LoadWorker[]> {
+    const { config, results } = this;
+    results.fanoutClient = "deno";
+    if (config.fanoutClient === "deno") return this.workers;
+    const build = await buildNativeClient();
+    if (build.program === null) {
+      const note = `fan-out load client: Deno workers, not C (${build.reason})`;
+      log(`WARNING: ${note}`);
+      results.notes.push(note);
+      return this.workers;
+    }
+    this.nativeDir = build.dir;
+    this.fanoutProgram = build.program;
+    results.fanoutClient = "c";
+    return await startWorkers(config.workers, ROOT, build.program);
   }
 }
 

@@ -187,6 +187,9 @@ export function readTreeCpuNs(pid: number): number | null {
   );
 }
 
+/** How long `waitIdle` sees a process quiet before it says so. */
+export const IDLE_QUIET_MS = 300;
+
 /**
  * Waits until `pid` (with its descendants) has used under 2% of a core in each of two consecutive
  * `windowMs` windows (it has read every pending request), or until
@@ -195,7 +198,7 @@ export function readTreeCpuNs(pid: number): number | null {
 export async function waitIdle(
   pid: number,
   timeoutMs: number,
-  windowMs = 150,
+  windowMs = IDLE_QUIET_MS / 2,
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;

@@ -28,6 +28,8 @@ export interface BenchResults {
   config: BenchConfig;
   /** Labels of the servers measured, the reference last. */
   servers: string[];
+  /** The fan-out load client used (runs before it had one used Deno workers). */
+  fanoutClient?: "c" | "deno";
   notes: string[];
   fanout: Measurement<FanoutResult>[];
   churn: Measurement<ChurnResult>[];
@@ -40,6 +42,21 @@ export interface BenchResults {
 }
 
 export const REFERENCE = "reference";
+
+/** Which client measured the fan-outs, and when it read the answers. */
+function fanoutClientWords(results: BenchResults): string {
+  if (results.fanoutClient !== "c") return "Deno workers, reading live";
+  const all = [
+    ...results.fanout,
+    ...(results.cluster ?? []),
+    ...(results.limits ?? []),
+  ];
+  const after = all.some((m) => m.result?.readAfter);
+  return after
+    ? "C (bench/native), answers stamped by the kernel on arrival and read " +
+      "once the server was idle"
+    : "C (bench/native), answers stamped by the kernel, read live";
+}
 /** Label of the cluster of `processes` app processes on Redis. */
 export function clusterLabel(processes: number): string {
   return `cluster (${processes} processes, redis)`;
@@ -488,6 +505,7 @@ export function renderReport(results: BenchResults): string {
     `${m.memTotalKiB ? Math.round(m.memTotalKiB / 1024 / 1024) : "?"} GiB, ` +
     `Deno ${m.deno}, ${m.os}, open files ${m.openFileLimit ?? "?"}; ` +
     `${results.config.rounds} round(s), servers interleaved; ` +
+    `fan-out load client: ${fanoutClientWords(results)}; ` +
     `cells are medians (min–max); ratios are per round.`,
     // A run of the cluster phase alone has no per-server figures.
     ...(rows.length ? ["", table] : []),

@@ -3,9 +3,30 @@ import type { WorkerCommand, WorkerEvent } from "./worker_protocol.ts";
 const WORKER = new URL("./load_worker.ts", import.meta.url);
 const encoder = new TextEncoder();
 
+/** A program that speaks the worker protocol: how to start it, how to write it a command. */
+export interface WorkerProgram {
+  name: string;
+  command: string;
+  args: string[];
+  /** One command as the line the program reads (without the newline). */
+  encode(command: WorkerCommand): string;
+  /** It takes `fanout_quiet`: stamps answers on arrival and may read them later. */
+  quiets: boolean;
+}
+
+/** The Deno load worker (`load_worker.ts`): every phase. */
+export const DENO_WORKER: WorkerProgram = {
+  name: "deno",
+  command: Deno.execPath(),
+  args: ["run", "-A", WORKER.pathname],
+  encode: (command) => JSON.stringify(command),
+  quiets: false,
+};
+
 /** One load worker process seen from the coordinator. */
 export class LoadWorker {
   readonly pid: number;
+  readonly program: WorkerProgram;
   #child: Deno.ChildProcess;
   #stdin: WritableStreamDefaultWriter<Uint8Array>;
   #events: WorkerEvent[] = [];
@@ -14,9 +35,10 @@ export class LoadWorker {
   #stderr = "";
   #pumps: Promise<unknown>;
 
-  constructor(cwd: URL) {
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", WORKER.pathname],
+  constructor(cwd: URL, program: WorkerProgram = DENO_WORKER) {
+    this.program = program;
+    this.#child = new Deno.Command(program.command, {
+      args: program.args,
       cwd,
       stdin: "piped",
       stdout: "piped",
@@ -58,7 +80,8 @@ export class LoadWorker {
 
   /** Sends one command. */
   async send(command: WorkerCommand): Promise<void> {
-    await this.#stdin.write(encoder.encode(JSON.stringify(command) + "\n"));
+    const line = this.program.encode(command);
+    await this.#stdin.write(encoder.encode(line + "\n"));
   }
 
   /**
@@ -123,8 +146,12 @@ export class LoadWorker {
 export async function startWorkers(
   count: number,
   cwd: URL,
+  program: WorkerProgram = DENO_WORKER,
 ): Promise<LoadWorker[]> {
-  const workers = Array.from({ length: count }, () => new LoadWorker(cwd));
+  const workers = Array.from(
+    { length: count },
+    () => new LoadWorker(cwd, program),
+  );
   await Promise.all(workers.map((w) =>
     w.next(
       (e): e is Extract<WorkerEvent, { ev: "ready" }> => e.ev === "ready",

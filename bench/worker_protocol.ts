@@ -36,6 +36,16 @@ export interface FanoutSendCommand {
   id: number;
 }
 
+/**
+ * Stop reading the held polls until `fanout_finish`, so that their answers
+ * wait in the kernel, stamped as they arrive, while the servers have the
+ * cores; answers `quiet`. Only clients whose program `quiets` do this.
+ */
+export interface FanoutQuietCommand {
+  op: "fanout_quiet";
+  id: number;
+}
+
 /** Stop waiting for fan-out answers at `deadline`; answers `fanout_done`. */
 export interface FanoutFinishCommand {
   op: "fanout_finish";
@@ -75,6 +85,7 @@ export interface ExitCommand {
 export type WorkerCommand =
   | FanoutCommand
   | FanoutSendCommand
+  | FanoutQuietCommand
   | FanoutFinishCommand
   | ChurnCommand
   | ReadsCommand
@@ -122,6 +133,7 @@ export type WorkerEvent =
     errors: Record<string, number>;
   }
   | { ev: "sent"; id: number; sent: number }
+  | { ev: "quiet"; id: number }
   | { ev: "fanout_done"; id: number; answers: FanoutAnswers }
   | {
     ev: "churn_ready";

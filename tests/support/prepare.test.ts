@@ -136,7 +136,7 @@ Deno.test("without the programs and without a way to install them, the test task
         assert.equal(code, 0, output);
         assert.match(
           output,
-          /Missing for some tests: Chromium \(at \/nonexistent\/chromium \(CHROMIUM_PATH\)\), redis-server \(on PATH\)/,
+          /Missing for some tests: Chromium \(at \/nonexistent\/chromium \(CHROMIUM_PATH\)\), redis-server \(on PATH\), cc \(on PATH\)/,
         );
         assert.equal(output.match(/apt-get install/g)?.length, 1, output);
         assert.doesNotMatch(output, /Installing/);
@@ -149,6 +149,7 @@ Deno.test("without the programs and without a way to install them, the test task
           ...missing,
           CHROMIUM_PATH: Deno.execPath(),
           REDIS_SERVER_PATH: Deno.execPath(),
+          CC: Deno.execPath(),
         },
       );
       assert.equal(code, 0, output);

@@ -1,6 +1,6 @@
 /**
  * Run by `deno task test` before the tests: makes sure the programs some
- * tests need (Chromium, redis-server) are there. As root with apt-get (a
+ * tests need (Chromium, redis-server, cc) are there. As root with apt-get (a
  * fresh Debian machine, CI) it installs the missing ones from Debian and
  * says so; otherwise, or with TEST_NO_INSTALL=1, it names what is missing
  * and how to install it, once, and the tests that need it are skipped

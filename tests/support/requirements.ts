@@ -1,5 +1,5 @@
 /**
- * The system programs some tests need (Chromium, redis-server): where they
+ * The system programs some tests need (Chromium, redis-server, a C compiler): where they
  * are, which are missing, and what to do about it. `deno task test` runs
  * tests/support/prepare.ts first, which installs what is missing where it
  * can and otherwise says once what to install; the tests that need a missing
@@ -45,8 +45,21 @@ export const REDIS_SERVER: Requirement = {
   tests: "redis tests",
 };
 
+/** The benchmark's C load client is built by its test with the machine's compiler. */
+export const C_COMPILER: Requirement = {
+  name: "cc",
+  envVar: "CC",
+  fallback: "cc",
+  aptPackage: "gcc",
+  tests: "C load client tests",
+};
+
 /** Every program some test needs. */
-export const REQUIREMENTS: readonly Requirement[] = [CHROMIUM, REDIS_SERVER];
+export const REQUIREMENTS: readonly Requirement[] = [
+  CHROMIUM,
+  REDIS_SERVER,
+  C_COMPILER,
+];
 
 /** Reads one environment variable. */
 export type Env = (name: string) => string | undefined;
