@@ -82,9 +82,10 @@ export const USAGE = `deno task bench [options]
   --max-minutes 30        start no new measurement after this
   --fanout-client c       fan-out load client: c (bench/native, built with
                           the machine's cc; Deno workers if it cannot be) or deno
-  --fanout-reads after    when the C client reads the fan-out's answers: after
-                          the server went idle (each stamped by the kernel on
-                          arrival: the server gets the cores) or live
+  --fanout-reads after    when the C client reads the answers of the fanout
+                          phase: after the server went idle (each stamped by
+                          the kernel on arrival: the server gets the cores) or
+                          live (the cluster and limit phases always read live)
 `;
 
 const DEFAULTS: BenchConfig = {

@@ -111,6 +111,11 @@ export interface FanoutResult {
   unanswered: number;
   /** The clients read the answers only after the server went idle (`readAfter`). */
   readAfter: boolean;
+  /**
+   * Answers the C client had no kernel stamp for and stamped when read: with
+   * `readAfter`, their latency includes the wait for the server to go idle.
+   */
+  unstamped: number;
   /** From the update to the last answer. */
   windowMs: number | null;
   /**
@@ -263,8 +268,10 @@ async function fanoutWith(
   let retryAfter = 0;
   let repolls = 0;
   let unanswered = 0;
+  let unstamped = 0;
   let lastAt = sentAt;
   for (const { answers } of done) {
+    unstamped += answers.unstamped ?? 0;
     retryAfter += answers.retryAfter;
     repolls += answers.repolls;
     unanswered += answers.unanswered;
@@ -324,6 +331,7 @@ async function fanoutWith(
     errors,
     unanswered,
     readAfter,
+    unstamped,
     windowMs,
     clientCpuPct: (clientSeconds / cpuWindow) * 100 * perWindow,
     serverCpuPct: (serverSeconds / cpuWindow) * 100 * perWindow,

@@ -270,7 +270,8 @@ function logCluster(f: FanoutResult): void {
         (f.openMs / 1000).toFixed(1)
       } s (connections ${((f.connectMs ?? NaN) / 1000).toFixed(1)} s, ` +
       `then the polls; ${f.repolls} re-polls, settled ${f.settled}), ` +
-      `update answered in ${f.updateMs?.toFixed(0)} ms`,
+      `update answered in ${f.updateMs?.toFixed(0)} ms` +
+      (f.unstamped ? `; ${f.unstamped} answers without a kernel stamp` : ""),
   );
   log(
     `  RSS of the supervisor and its ${members.length} processes idle/held ` +
@@ -409,7 +410,11 @@ class Bench {
                   f.latency.p99.toFixed(1)
                 } ms, 503 ${f.rejected503}, ${
                   f.kibPerHeldPoll?.toFixed(2)
-                } KiB/poll`,
+                } KiB/poll${
+                  f.unstamped
+                    ? `, WARNING: ${f.unstamped} answers without a kernel stamp`
+                    : ""
+                }`,
               );
             }
           }
@@ -543,8 +548,9 @@ class Bench {
         0,
         what,
         (s) =>
+          // Read live: 100,000 answers left unread fill the kernel's TCP
+          // memory (tcp_mem), and it then slows every server's writes.
           runFanout(s, load, {
-            readAfter: config.fanoutReads === "after",
             n,
             connectConcurrency: config.connectConcurrency,
             connectTimeoutMs: 5_000,
@@ -597,7 +603,6 @@ class Bench {
           `at the limit, ${n} polls`,
           (s) =>
             runFanout(s, this.fanoutWorkers, {
-              readAfter: config.fanoutReads === "after",
               n,
               connectConcurrency: config.connectConcurrency,
               connectTimeoutMs: 5_000,

@@ -53,9 +53,9 @@ function fanoutClientWords(results: BenchResults): string {
   ];
   const after = all.some((m) => m.result?.readAfter);
   return after
-    ? "C (bench/native), answers stamped by the kernel on arrival and read " +
-      "once the server was idle"
-    : "C (bench/native), answers stamped by the kernel, read live";
+    ? "C (bench/native), answers stamped by the kernel on arrival; the " +
+      "fanout phase reads them once the server was idle, the others live"
+    : "C (bench/native), answers stamped by the kernel on arrival, read live";
 }
 /** Label of the cluster of `processes` app processes on Redis. */
 export function clusterLabel(processes: number): string {

@@ -101,6 +101,11 @@ export interface FanoutAnswers {
   retryAfter: number;
   /** Hold timeouts answered before the update, each followed by a new poll. */
   repolls: number;
+  /**
+   * Answers the kernel gave no arrival stamp, stamped when read instead
+   * (the C client; the Deno client stamps every answer when it reads it).
+   */
+  unstamped?: number;
   /** Connections that failed, by reason. */
   errors: Record<string, number>;
   /** Connections still waiting at the deadline. */

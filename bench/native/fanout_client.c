@@ -90,6 +90,7 @@ struct fanout {
   long answers;
   long retry_after;
   long repolls;
+  long unstamped; /* answers the kernel gave no arrival stamp: stamped when read */
   struct reason reasons[MAX_REASONS];
   int reason_count;
 };
@@ -430,6 +431,10 @@ static void on_answer(struct fanout *f, long i, const struct response *r,
   }
   f->status[f->answers] = r->status;
   f->version[f->answers] = r->version;
+  if (at < 0) {
+    f->unstamped++;
+    at = wall_now();
+  }
   f->at[f->answers] = at;
   f->answers++;
   if (r->status == 503 && r->retry_after) f->retry_after++;
@@ -460,7 +465,7 @@ static int keep(struct conn *c, const char *bytes, size_t n) {
 
 /*
  * Reads like read(2); *at is when the kernel received the last segment
- * read (its SO_TIMESTAMPNS stamp), or now when it gave none.
+ * read (its SO_TIMESTAMPNS stamp), or -1 when it gave none.
  */
 static ssize_t read_stamped(int fd, char *buf, size_t size, double *at) {
   char control[CMSG_SPACE(sizeof(struct timespec))];
@@ -470,7 +475,7 @@ static ssize_t read_stamped(int fd, char *buf, size_t size, double *at) {
                        .msg_control = control,
                        .msg_controllen = sizeof control};
   ssize_t n = recvmsg(fd, &msg, 0);
-  *at = 0;
+  *at = -1;
   if (n > 0) {
     for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm;
          cm = CMSG_NXTHDR(&msg, cm)) {
@@ -481,7 +486,6 @@ static ssize_t read_stamped(int fd, char *buf, size_t size, double *at) {
       }
     }
   }
-  if (*at == 0) *at = wall_now();
   return n;
 }
 
@@ -690,8 +694,8 @@ static void tick(void) {
     for (long i = 0; i < f->answers; i++) put(i ? ",%.17g" : "%.17g", f->version[i]);
     put("],\"at\":[");
     for (long i = 0; i < f->answers; i++) put(i ? ",%.3f" : "%.3f", f->at[i]);
-    put("],\"retryAfter\":%ld,\"repolls\":%ld,\"errors\":", f->retry_after,
-        f->repolls);
+    put("],\"retryAfter\":%ld,\"repolls\":%ld,\"unstamped\":%ld,\"errors\":",
+        f->retry_after, f->repolls, f->unstamped);
     put_reasons(f);
     put(",\"unanswered\":%ld}}", unanswered);
     emit();

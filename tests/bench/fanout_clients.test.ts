@@ -296,6 +296,7 @@ Deno.test("the C fan-out load client", needs(C_COMPILER), async (t) => {
           const finishedAt = wallNow();
           const answers = await finish(worker, id);
           assert.equal(answers.status.length, 8);
+          assert.equal(answers.unstamped, 0, "every answer has a kernel stamp");
           for (const at of answers.at) {
             assert.ok(
               at >= releasedAt - 1 && at <= writtenAt + 50,
