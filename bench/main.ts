@@ -548,8 +548,8 @@ class Bench {
         0,
         what,
         (s) =>
-          // Read live: 100,000 answers left unread fill the kernel's TCP
-          // memory (tcp_mem), and it then slows every server's writes.
+          // Read live: at 100,000 polls the kernel gave answers left unread
+          // no arrival stamp (docs/performance.md).
           runFanout(s, load, {
             n,
             connectConcurrency: config.connectConcurrency,
