@@ -112,6 +112,11 @@ export interface FanoutResult {
   /** The clients read the answers only after the server went idle (`readAfter`). */
   readAfter: boolean;
   /**
+   * With `readAfter`, whether the server went quiet before the answers'
+   * deadline (false: its CPU figures run to the deadline); `null` otherwise.
+   */
+  quietAfter: boolean | null;
+  /**
    * Answers the C client had no kernel stamp for and stamped when read: with
    * `readAfter`, their latency includes the wait for the server to go idle.
    */
@@ -134,6 +139,27 @@ export interface FanoutResult {
 }
 
 let nextId = 1;
+
+/** Time the clients get to read what waited for them once the server is quiet. */
+export const READ_AFTER_MS = 10_000;
+
+/**
+ * When the clients stop waiting for answers: the answers' time after the
+ * update, and, when they read only once the server was quiet (`quietAt`),
+ * never less than READ_AFTER_MS after that. A server that never went quiet
+ * used up the answers' time; what came meanwhile is stamped, and still gets
+ * its time to be read.
+ */
+export function answersDeadline(
+  sentAt: number,
+  answerTimeoutMs: number,
+  quietAt?: number,
+): number {
+  const deadline = sentAt + answerTimeoutMs;
+  return quietAt === undefined
+    ? deadline
+    : Math.max(deadline, quietAt + READ_AFTER_MS);
+}
 
 /** Runs one fan-out against a started server with the given workers. */
 export async function runFanout(
@@ -236,23 +262,27 @@ async function fanoutWith(
   } catch (error) {
     updateError = error instanceof Error ? error.message : String(error);
   }
-  const deadline = sentAt + options.answerTimeoutMs;
   // Read the answers only once the server is done writing them; the CPU is
   // counted up to then, not over the clients' reading.
   const idle = readAfter
-    ? await waitIdle(server.pid, options.answerTimeoutMs).then(() => ({
+    ? await waitIdle(server.pid, options.answerTimeoutMs).then((quiet) => ({
+      quiet,
       at: wallNow(),
       client: clientCpu.seconds(),
       server: serverCpu.seconds(),
       machine: machineCpu.usage(),
     }))
     : null;
+  const deadline = answersDeadline(sentAt, options.answerTimeoutMs, idle?.at);
   await Promise.all(
     workers.map((w) => w.send({ op: "fanout_finish", id, deadline })),
   );
   const done = await Promise.all(
     workers.map((w) =>
-      w.next(eventOf("fanout_done", id), options.answerTimeoutMs + 30_000)
+      w.next(
+        eventOf("fanout_done", id),
+        deadline - wallNow() + 30_000,
+      )
     ),
   );
   const endAt = idle?.at ?? wallNow();
@@ -331,6 +361,7 @@ async function fanoutWith(
     errors,
     unanswered,
     readAfter,
+    quietAfter: idle ? idle.quiet : null,
     unstamped,
     windowMs,
     clientCpuPct: (clientSeconds / cpuWindow) * 100 * perWindow,

@@ -414,6 +414,10 @@ class Bench {
                   f.unstamped
                     ? `, WARNING: ${f.unstamped} answers without a kernel stamp`
                     : ""
+                }${
+                  f.quietAfter === false
+                    ? ", WARNING: the server never went quiet after the update"
+                    : ""
                 }`,
               );
             }
