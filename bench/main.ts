@@ -300,6 +300,8 @@ class Bench {
   fanoutProgram: WorkerProgram = DENO_WORKER;
   /** Where the C client was built, removed at the end. */
   nativeDir: string | null = null;
+  /** The cluster phase's own load workers while it runs (stopped by `cleanUp` too). */
+  extraWorkers: LoadWorker[] = [];
 
   constructor(
     readonly config: BenchConfig,
@@ -544,6 +546,7 @@ class Bench {
       ROOT,
       this.fanoutProgram,
     );
+    this.extraWorkers = extra;
     const load = [...this.fanoutWorkers, ...extra].slice(0, loadCount);
     try {
       const storePid = descendantNamed(Deno.pid, "redis-server") ?? undefined;
@@ -570,6 +573,7 @@ class Bench {
       this.save();
       if (m.result) logCluster(m.result);
     } finally {
+      this.extraWorkers = [];
       await Promise.all(extra.map((w) => w.stop()));
       await this.redis?.stop();
       this.redis = null;
@@ -635,7 +639,11 @@ class Bench {
   async cleanUp(): Promise<void> {
     await Promise.all([...this.live].map((s) => this.stop(s)));
     await this.redis?.stop();
-    const workers = new Set([...this.workers, ...this.fanoutWorkers]);
+    const workers = new Set([
+      ...this.workers,
+      ...this.fanoutWorkers,
+      ...this.extraWorkers,
+    ]);
     await Promise.all([...workers].map((w) => w.stop()));
     if (this.nativeDir) {
       await Deno.remove(this.nativeDir, { recursive: true }).catch(() => {});
