@@ -8,6 +8,8 @@
  * as the same bytes to every socket.
  */
 
+import { ConnectionRequest } from "./http1_request.ts";
+
 /**
  * What a fixed response shares with its copies whose headers are the same:
  * its body, and a slot where the server keeps what it made from them.
@@ -40,6 +42,29 @@ class WatchedHeaders extends Headers {
     super.delete(name);
     changed.add(this);
   }
+}
+
+/**
+ * The headers of a fixed response that answers many requests at once:
+ * read-only, as those of a response from `fetch()` are, since a change
+ * would reach every request it answers.
+ */
+class SharedHeaders extends Headers {
+  override set(): void {
+    throw sharedHeadersError();
+  }
+  override append(): void {
+    throw sharedHeadersError();
+  }
+  override delete(): void {
+    throw sharedHeadersError();
+  }
+}
+
+function sharedHeadersError(): TypeError {
+  return new TypeError(
+    "Headers are immutable: this response answers many requests; change a fixedCopy() of it instead",
+  );
 }
 
 function watch(response: Response, answer: FixedAnswer): void {
@@ -121,6 +146,25 @@ export function fixedCopy(response: Response): Response {
   const copy = response.clone();
   watch(copy, answer);
   return copy;
+}
+
+/**
+ * The fixed response to answer `request` with. The framework's own server
+ * writes a fixed response's bytes and never reads its body, so a request
+ * it serves gets `response` itself, which then answers many requests and
+ * keeps its headers read-only; any other (`Deno.serve` reads the body)
+ * gets a {@link fixedCopy}. One update to thousands of held polls then
+ * makes no response per poll.
+ */
+export function fixedFor(response: Response, request: Request): Response {
+  if (!(request instanceof ConnectionRequest)) return fixedCopy(response);
+  if (fixedAnswer(response) === undefined) {
+    throw new TypeError("fixedFor: not a fixed response, or its body was read");
+  }
+  if (!(response.headers instanceof SharedHeaders)) {
+    Object.setPrototypeOf(response.headers, SharedHeaders.prototype);
+  }
+  return response;
 }
 
 /**

@@ -9,6 +9,7 @@
 import {
   findHeadEnd,
   type HeadLimits,
+  type HeadRefusal,
   oversizedHead,
   parseHead,
   type RequestHead,
@@ -182,6 +183,27 @@ type ConnectionHeader = "close" | "keep-alive" | "default";
 interface FixedWire {
   date: string;
   packets: Partial<Record<ConnectionHeader, Uint8Array>>;
+  /** Its headers ask to close the connection after it. */
+  closes: boolean;
+}
+
+/** The fixed answer's wire of this second, made when the second changes. */
+function fixedWire(
+  answer: FixedAnswer,
+  headers: Headers,
+  date: string,
+): FixedWire {
+  let wire = answer.wire as FixedWire | undefined;
+  if (wire === undefined || wire.date !== date) {
+    wire = { date, packets: {}, closes: asksToClose(headers) };
+    answer.wire = wire;
+  }
+  return wire;
+}
+
+/** True when a fixed answer's headers ask to close the connection, read once per answer. */
+function fixedClosing(answer: FixedAnswer, headers: Headers): boolean {
+  return fixedWire(answer, headers, httpDate()).closes;
 }
 
 /**
@@ -195,11 +217,7 @@ function fixedPacket(
   date: string,
   connection: ConnectionHeader,
 ): Uint8Array {
-  let wire = answer.wire as FixedWire | undefined;
-  if (wire === undefined || wire.date !== date) {
-    wire = { date, packets: {} };
-    answer.wire = wire;
-  }
+  const wire = fixedWire(answer, headers, date);
   const framing: Framing = { kind: "length", length: answer.bytes.length };
   return wire.packets[connection] ??= packet(
     responseHead(status, headers, framing, date, connection),
@@ -499,22 +517,39 @@ class Connection implements Tracked, ByteSource {
   }
 
   async run(): Promise<void> {
+    const { headerMs } = this.server.timeouts;
     try {
       this.socket.setNoDelay(true);
+      let scanned = 0;
       while (!this.closed) {
-        const head = await this.#readHead();
-        if (head === undefined) break;
+        const taken = this.#takeHead(scanned);
+        if (typeof taken === "number") {
+          // No whole head yet. Awaited here, not in a helper: a kept
+          // connection waits here between requests, and a call per request
+          // would leave a frame to collect per answer.
+          scanned = taken;
+          const idle = this.#start === this.#end;
+          if (!(await this.fill())) break;
+          // The first bytes of the next request: the head timeout starts.
+          if (idle && this.phase === "idle") this.#enter("head", headerMs);
+          continue;
+        }
+        scanned = 0;
+        if ("error" in taken) {
+          await this.#refuse(taken.status, taken.error);
+          break;
+        }
         if (this.overflow) {
           this.server.refused++;
           await this.#refuse(
             503,
             "the server has no room for more connections; retry later",
             RETRY_AFTER_SECONDS,
-            !head.chunked && !head.contentLength,
+            !taken.chunked && !taken.contentLength,
           );
           break;
         }
-        if (!(await this.#exchange(head))) break;
+        if (!(await this.#exchange(taken))) break;
       }
     } catch {
       // A socket that failed mid-write: nothing to tell anyone.
@@ -523,32 +558,23 @@ class Connection implements Tracked, ByteSource {
     }
   }
 
-  /** Reads the next request head; undefined when the connection ends. */
-  async #readHead(): Promise<RequestHead | undefined> {
-    const { limits, timeouts } = this.server;
-    let scanned = 0;
-    for (;;) {
-      // The head starts at the first unconsumed byte.
-      const view = this.buffered();
-      const end = findHeadEnd(view, scanned, view.length);
-      if (end >= 0) {
-        const parsed = parseHead(view, end, limits);
-        this.consume(end);
-        if (parsed.ok) return parsed.head;
-        await this.#refuse(parsed.status, parsed.error);
-        return undefined;
-      }
-      scanned = view.length;
-      const refusal = oversizedHead(view, view.length, limits);
-      if (refusal) {
-        await this.#refuse(refusal.status, refusal.error);
-        return undefined;
-      }
-      const idle = view.length === 0;
-      if (!(await this.fill())) return undefined;
-      // The first bytes of the next request: the head timeout starts.
-      if (idle && this.phase === "idle") this.#enter("head", timeouts.headerMs);
+  /**
+   * The request head at the start of the buffered bytes, taken from them;
+   * a refusal when it is malformed or too large; or, while it is not
+   * whole, how many bytes were scanned for its end (`scanned`, given
+   * back, is where the next scan starts).
+   */
+  #takeHead(scanned: number): RequestHead | HeadRefusal | number {
+    if (this.#start === this.#end) return 0;
+    const { limits } = this.server;
+    const view = this.buffered();
+    const end = findHeadEnd(view, scanned, view.length);
+    if (end >= 0) {
+      const parsed = parseHead(view, end, limits);
+      this.consume(end);
+      return parsed.ok ? parsed.head : parsed;
     }
+    return oversizedHead(view, view.length, limits) ?? view.length;
   }
 
   /** Answers a request; true when the connection may carry another. */
@@ -624,30 +650,42 @@ class Connection implements Tracked, ByteSource {
     answered = true;
     // The client left while it waited: nobody reads the answer.
     if (this.closed || request.left) {
-      await response.body?.cancel().catch(() => {});
+      // A fixed answer has no stream to release, and may answer others.
+      if (fixedAnswer(response) === undefined) {
+        await response.body?.cancel().catch(() => {});
+      }
       return false;
     }
     if (plainGet) server.repeats.offer(url, response);
     return await this.#answer(head, response, bodyDone);
   }
 
-  /** Sends `response`; true when the connection may carry another request. */
-  async #answer(
+  /**
+   * Sends `response`; true when the connection may carry another request.
+   * Not an async function: a fixed answer (one update to thousands of held
+   * polls) is written with one promise and one callback, where nested
+   * async calls left a suspended frame each to collect per answer.
+   */
+  #answer(
     head: RequestHead,
     response: Response,
     bodyDone: boolean,
   ): Promise<boolean> {
     const server = this.server;
+    const fixed = fixedAnswer(response);
+    const closes = fixed === undefined
+      ? asksToClose(response.headers)
+      : fixedClosing(fixed, response.headers);
     // A body the handler left unread cannot be skipped cheaply: close.
     const keepAlive = head.keepAlive && bodyDone && !server.stopping &&
-      !asksToClose(response.headers);
-    const sent = await this.#respond(head, response, keepAlive);
-    if (!sent || !keepAlive || this.#eof) {
-      if (sent) await this.#close(!bodyDone);
-      return false;
-    }
-    this.#enter("idle", server.timeouts.idleMs);
-    return true;
+      !closes;
+    return this.#respond(head, response, fixed, keepAlive).then((sent) => {
+      if (!sent || !keepAlive || this.#eof) {
+        return sent ? this.#close(!bodyDone).then(() => false) : false;
+      }
+      this.#enter("idle", server.timeouts.idleMs);
+      return true;
+    });
   }
 
   /** Aborts the request's signal if the client closes before its answer. */
@@ -658,9 +696,10 @@ class Connection implements Tracked, ByteSource {
   }
 
   /** Writes the response; false if the connection failed or timed out. */
-  async #respond(
+  #respond(
     head: RequestHead,
     response: Response,
+    fixed: FixedAnswer | undefined,
     keepAlive: boolean,
   ): Promise<boolean> {
     const connection: ConnectionHeader = !keepAlive
@@ -671,22 +710,42 @@ class Connection implements Tracked, ByteSource {
     const date = httpDate();
     const status = response.status;
     if (head.method === "HEAD" || statusHasNoBody(status)) {
-      if (response.body) await response.body.cancel().catch(() => {});
-      const text = responseHead(
-        status,
-        response.headers,
-        { kind: "none" },
-        date,
-        connection,
-      );
-      return await this.#send(packet(text, null));
+      return this.#respondWithoutBody(response, fixed, date, connection);
     }
-    const fixed = fixedAnswer(response);
     if (fixed !== undefined) {
-      return await this.#send(
+      return this.#send(
         fixedPacket(fixed, status, response.headers, date, connection),
       );
     }
+    return this.#respondStreaming(response, date, connection);
+  }
+
+  async #respondWithoutBody(
+    response: Response,
+    fixed: FixedAnswer | undefined,
+    date: string,
+    connection: ConnectionHeader,
+  ): Promise<boolean> {
+    // A fixed answer has no stream to release, and may answer others.
+    if (fixed === undefined && response.body) {
+      await response.body.cancel().catch(() => {});
+    }
+    const text = responseHead(
+      response.status,
+      response.headers,
+      { kind: "none" },
+      date,
+      connection,
+    );
+    return await this.#send(packet(text, null));
+  }
+
+  async #respondStreaming(
+    response: Response,
+    date: string,
+    connection: ConnectionHeader,
+  ): Promise<boolean> {
+    const status = response.status;
     const stream = response.body;
     if (stream === null) {
       const text = responseHead(
@@ -751,16 +810,30 @@ class Connection implements Tracked, ByteSource {
   }
 
   /** Writes bytes under the send deadline; false if it could not. */
-  async #send(bytes: Uint8Array): Promise<boolean> {
+  #send(bytes: Uint8Array): Promise<boolean> {
     this.#enter("send", this.server.timeouts.bodyMs);
-    const ok = await this.#write(bytes);
-    this.#enter("active");
-    return ok;
+    return this.#write(bytes).then((ok) => {
+      this.#enter("active");
+      return ok;
+    });
   }
 
-  async #write(bytes: Uint8Array): Promise<boolean> {
+  /** Writes all of `bytes`; false if the socket failed. Mostly one write. */
+  #write(bytes: Uint8Array): Promise<boolean> {
+    let written: Promise<number>;
     try {
-      let offset = 0;
+      written = this.socket.write(bytes);
+    } catch {
+      return Promise.resolve(false);
+    }
+    return written.then(
+      (n) => n >= bytes.length || this.#writeRest(bytes, n),
+      () => false,
+    );
+  }
+
+  async #writeRest(bytes: Uint8Array, offset: number): Promise<boolean> {
+    try {
       while (offset < bytes.length) {
         offset += await this.socket.write(bytes.subarray(offset));
       }

@@ -6,7 +6,7 @@
 export { createHandler } from "./handler.ts";
 // Beyond Fresh 1.7: a response whose bytes the server writes without a
 // stream, and one it may give again to the next plain GET of the same URL.
-export { fixedCopy, fixedResponse } from "./fixed_response.ts";
+export { fixedCopy, fixedFor, fixedResponse } from "./fixed_response.ts";
 export { repeatable } from "./repeat_answers.ts";
 export { runShutdownHooks, sharedConnectionBuffer, start } from "./start.ts";
 export {

@@ -9,7 +9,7 @@ import {
 } from "../domain/task_identity.ts";
 import type { TaskState } from "../domain/task_state.ts";
 import { stateEtag, stateResponse } from "./responses.ts";
-import { securedCopy, withResourceHeaders } from "./security_headers.ts";
+import { securedFor, withResourceHeaders } from "./security_headers.ts";
 import { storeUnavailable } from "./store_errors.ts";
 
 /** The identity task `taskId` shows: its stored one, else (for `default`) the configured one, else its id. */
@@ -88,7 +88,7 @@ function answer(
   }
   const known = answers.get(state);
   if (known?.taskId === taskId && known.stored === stored) {
-    return securedCopy(known.response);
+    return securedFor(known.response, request);
   }
   // The state is serialised once per version; the identity is added to it.
   const body = `${stateJson.slice(0, -1)},"task":${
@@ -99,7 +99,7 @@ function answer(
     service.config.frameAncestors,
   );
   answers.set(state, { taskId, stored, response });
-  return securedCopy(response);
+  return securedFor(response, request);
 }
 
 /** The answer made for a state, kept while the state is. */
@@ -109,6 +109,6 @@ interface KnownAnswer {
   response: Response;
 }
 
-// Reads of a state that has not changed get a copy of the answer made for it,
-// security headers included: copying one costs a fraction of making one.
+// Reads of a state that has not changed get the answer made for it (or a copy,
+// see `fixedFor`), security headers included.
 const answers = new WeakMap<TaskState, KnownAnswer>();

@@ -5,7 +5,7 @@ import type { TaskState } from "../domain/task_state.ts";
 import type { StatusService } from "../app/status_service.ts";
 import { DEFAULT_TASK } from "../domain/task_id.ts";
 import { errorResponse, stateResponse } from "./responses.ts";
-import { securedCopy, withResourceHeaders } from "./security_headers.ts";
+import { securedFor, withResourceHeaders } from "./security_headers.ts";
 import { storeUnavailable } from "./store_errors.ts";
 
 /** Parsing a poll's query: the query, or what was wrong with it. */
@@ -123,13 +123,16 @@ function decideAndHold(
     if (answer === hub.state) {
       return Promise.resolve(stateResponse(answer.version, hub.stateJson));
     }
-    return Promise.resolve(securedCopy(catchUpAnswer(
-      hub,
-      // A reset answer is the same whatever version or epoch was given.
-      decision.outcome === "reset" ? "reset" : query.lastVersion,
-      () => stateResponse(answer.version, answer),
-      config.frameAncestors,
-    )));
+    return Promise.resolve(securedFor(
+      catchUpAnswer(
+        hub,
+        // A reset answer is the same whatever version or epoch was given.
+        decision.outcome === "reset" ? "reset" : query.lastVersion,
+        () => stateResponse(answer.version, answer),
+        config.frameAncestors,
+      ),
+      request,
+    ));
   }
   const { heldPolls } = service;
   if (
@@ -161,13 +164,13 @@ function decideAndHold(
     hold.slackMs,
   ).then((outcome) => {
     heldPolls?.release();
-    return answerHeld(outcome, hub, service);
+    return answerHeld(outcome, hub, request, service);
   });
 }
 
-// One answer per change, copied for every poll it wakes: the bytes are the
-// same, and making thousands of Responses was most of a fan-out's time. It
-// carries its security headers already, so no copy needs any set.
+// One answer per change, given to every poll it wakes (see `fixedFor`): the
+// bytes are the same, and making thousands of Responses was most of a
+// fan-out's time. It carries its security headers already.
 const announcedAnswers = new WeakMap<Announcement, Response>();
 
 function announcedAnswer(
@@ -238,14 +241,16 @@ export function catchUpsKept(): number {
 function answerHeld(
   outcome: WaitOutcome<Announcement>,
   hub: StateHub,
+  request: Request,
   { metrics, config }: StatusService,
 ): Response {
   switch (outcome.kind) {
     case "changed": {
       const announcement = outcome.value;
       metrics.answered(announcement);
-      return securedCopy(
+      return securedFor(
         announcedAnswer(announcement, config.frameAncestors),
+        request,
       );
     }
     case "timeout": {

@@ -3,7 +3,7 @@
  * sniffing, no referrer for other sites, and no framing by other sites
  * unless FRAME_ANCESTORS allows it.
  */
-import { fixedCopy } from "$fresh/server.ts";
+import { fixedCopy, fixedFor } from "$fresh/server.ts";
 
 /** Headers every answer carries, page or not. */
 export const COMMON_HEADERS: Readonly<Record<string, string>> = {
@@ -137,24 +137,41 @@ function isPage(response: Response): boolean {
     !response.headers.has("content-encoding") && response.body !== null;
 }
 
-/** `response` with headers that can be set (a redirect's cannot). */
-function writable(response: Response): Response {
-  if (response.headers.has("x-content-type-options")) return response;
+/**
+ * Sets `wanted` on `response`, or on a copy of it when its headers are
+ * read-only (a redirect's, a fetch()'s, a fixed answer shared by many
+ * requests, whose body must be left for the others).
+ */
+function withHeaders(
+  response: Response,
+  wanted: readonly (readonly [string, string])[],
+): Response {
+  if (wanted.length === 0) return response;
   try {
-    response.headers.set("x-content-type-options", "nosniff");
+    for (const [name, value] of wanted) response.headers.set(name, value);
     return response;
   } catch {
-    return new Response(response.body, response);
+    let copy: Response;
+    try {
+      copy = fixedCopy(response);
+    } catch {
+      copy = new Response(response.body, response);
+    }
+    for (const [name, value] of wanted) copy.headers.set(name, value);
+    return copy;
   }
 }
 
-function addMissing(
+/** Those of `wanted` that `headers` lacks. */
+function missing(
   headers: Headers,
   wanted: Iterable<readonly [string, string]>,
-): void {
+): [string, string][] {
+  const absent: [string, string][] = [];
   for (const [name, value] of wanted) {
-    if (!headers.has(name)) headers.set(name, value);
+    if (!headers.has(name)) absent.push([name, value]);
   }
+  return absent;
 }
 
 // Every answer that is not a page gets the same headers for a given
@@ -194,22 +211,24 @@ export function withResourceHeaders(
   frameAncestors: string,
 ): Response {
   if (secured.get(response) === frameAncestors) return response;
-  const answer = writable(response);
-  addMissing(answer.headers, resourceHeaders(frameAncestors));
+  const answer = withHeaders(
+    response,
+    missing(response.headers, resourceHeaders(frameAncestors)),
+  );
   secured.set(answer, frameAncestors);
   return answer;
 }
 
 /**
- * A copy of a fixed answer (see `fixedCopy`) for another request; a copy
- * of one that {@link withResourceHeaders} completed is known to carry the
- * same headers, and is not checked again.
+ * A fixed answer that {@link withResourceHeaders} completed, for `request`
+ * (see `fixedFor`): the answer itself or a copy, known either way to carry
+ * its headers, and not checked again.
  */
-export function securedCopy(answer: Response): Response {
-  const copy = fixedCopy(answer);
+export function securedFor(answer: Response, request: Request): Response {
+  const given = fixedFor(answer, request);
   const frameAncestors = secured.get(answer);
-  if (frameAncestors !== undefined) secured.set(copy, frameAncestors);
-  return copy;
+  if (frameAncestors !== undefined) secured.set(given, frameAncestors);
+  return given;
 }
 
 /**
@@ -231,7 +250,7 @@ export function withSecurityHeaders(
   if (!isPage(response)) return withResourceHeaders(response, frameAncestors);
   return response.text().then(async (html) => {
     const headers = new Headers(response.headers);
-    addMissing(
+    const wanted = missing(
       headers,
       Object.entries({
         ...COMMON_HEADERS,
@@ -242,6 +261,7 @@ export function withSecurityHeaders(
         ),
       }),
     );
+    for (const [name, value] of wanted) headers.set(name, value);
     const { status, statusText } = response;
     return new Response(html, { status, statusText, headers });
   });

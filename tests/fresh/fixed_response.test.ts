@@ -3,8 +3,10 @@ import assert from "node:assert/strict";
 import {
   fixedAnswer,
   fixedCopy,
+  fixedFor,
   fixedResponse,
 } from "../../lib/fresh/fixed_response.ts";
+import { ConnectionRequest } from "../../lib/fresh/http1_request.ts";
 
 Deno.test("a fixed response is an ordinary Response", async (t) => {
   await t.step("with its status, its headers and its body", async () => {
@@ -97,4 +99,53 @@ Deno.test("copies with the same headers share what the server prepares for them"
   assert.equal(later.headers.get("x-a"), "2");
   assert.equal(first.headers.get("x-a"), "1");
   assert.equal(fixedAnswer(new Response("other")), undefined);
+});
+
+Deno.test("a fixed response is shared by the requests the framework's own server answers, and copied for others", async (t) => {
+  await t.step(
+    "its own server's requests get the response itself, read-only",
+    () => {
+      const original = fixedResponse(200, '{"v":3}', {
+        "x-status-version": "3",
+      });
+      const request = new ConnectionRequest("http://test/poll-status");
+      const given = fixedFor(original, request);
+      assert.equal(given, original);
+      assert.equal(fixedFor(original, request), original);
+      // A change would reach every request it answers.
+      assert.throws(() => given.headers.set("x-extra", "1"), TypeError);
+      assert.throws(() => given.headers.append("x-extra", "1"), TypeError);
+      assert.throws(() => given.headers.delete("x-status-version"), TypeError);
+      assert.equal(given.headers.get("x-status-version"), "3");
+      assert.deepEqual(
+        fixedAnswer(given)?.bytes,
+        new TextEncoder().encode('{"v":3}'),
+      );
+      // A copy of it may still be changed.
+      const copy = fixedCopy(given);
+      copy.headers.set("x-extra", "1");
+      assert.equal(copy.headers.get("x-extra"), "1");
+      assert.equal(given.headers.get("x-extra"), null);
+    },
+  );
+
+  await t.step(
+    "any other request (Deno.serve reads the body) gets a copy",
+    async () => {
+      const original = fixedResponse(200, '{"v":4}');
+      const given = fixedFor(original, new Request("http://test/poll-status"));
+      assert.notEqual(given, original);
+      given.headers.set("x-extra", "1");
+      assert.equal(original.headers.get("x-extra"), null);
+      assert.equal(await given.text(), '{"v":4}');
+      assert.ok(fixedAnswer(original));
+    },
+  );
+
+  await t.step("not a fixed response: refused", () => {
+    assert.throws(
+      () => fixedFor(new Response("x"), new ConnectionRequest("http://test/")),
+      TypeError,
+    );
+  });
 });

@@ -13,7 +13,11 @@ import {
   ConnectionBudget,
   type ConnectionCaps,
 } from "../../lib/fresh/connection_budget.ts";
-import { fixedCopy, fixedResponse } from "../../lib/fresh/fixed_response.ts";
+import {
+  fixedCopy,
+  fixedFor,
+  fixedResponse,
+} from "../../lib/fresh/fixed_response.ts";
 import { repeatable } from "../../lib/fresh/repeat_answers.ts";
 import { RawSocket } from "../support/raw_socket.ts";
 import { waitFor } from "./fixture.ts";
@@ -197,6 +201,45 @@ Deno.test("copies of one fixed answer are written alike, unless their headers ch
     const socket = await open();
     await socket.send(GET("/"));
     assert.equal((await socket.response()).headers.get("x-kind"), "changed");
+  });
+});
+
+Deno.test("one fixed response answers many requests at once, whatever each client does", async () => {
+  const shared = fixedResponse(200, '{"v":7}', { "x-kind": "shared" });
+  const release = Promise.withResolvers<void>();
+  let held = 0;
+  let left = 0;
+  await withServer(async (req) => {
+    held++;
+    req.signal.addEventListener("abort", () => left++);
+    await release.promise;
+    return fixedFor(shared, req);
+  }, async ({ open }) => {
+    // Answered first: a client that left, then a HEAD. Neither may use up
+    // the shared body before the GETs are written.
+    const leaving = await open();
+    await leaving.send(GET("/poll"));
+    await waitFor(() => held === 1, 5_000, "the leaver's request");
+    const head = await open();
+    await head.send("HEAD /poll HTTP/1.1\r\nHost: test\r\n\r\n");
+    await waitFor(() => held === 2, 5_000, "the HEAD request");
+    const gets = [await open(), await open(), await open()];
+    for (const socket of gets) await socket.send(GET("/poll"));
+    await waitFor(() => held === 5, 5_000, "five held requests");
+    await leaving.close();
+    await waitFor(() => left === 1, 5_000, "the leaver noticed");
+    release.resolve();
+    assert.equal((await head.response()).body, "");
+    for (const socket of gets) {
+      const answer = await socket.response();
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body, '{"v":7}');
+      assert.equal(answer.headers.get("x-kind"), "shared");
+    }
+    // Still whole for the next request on a kept connection.
+    gets[0].clear();
+    await gets[0].send(GET("/poll"));
+    assert.equal((await gets[0].response()).body, '{"v":7}');
   });
 });
 

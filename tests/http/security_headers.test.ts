@@ -5,11 +5,12 @@ import {
   inlineHashes,
   pagePolicy,
   resourcePolicy,
-  securedCopy,
+  securedFor,
   withResourceHeaders,
   withSecurityHeaders,
 } from "../../lib/http/security_headers.ts";
-import { fixedResponse } from "../../lib/fresh/fixed_response.ts";
+import { fixedFor, fixedResponse } from "../../lib/fresh/fixed_response.ts";
+import { ConnectionRequest } from "../../lib/fresh/http1_request.ts";
 
 const sha256 = (text: string) =>
   `sha256-${createHash("sha256").update(text).digest("base64")}`;
@@ -194,12 +195,13 @@ Deno.test("every answer gets the security headers", async (t) => {
   );
 });
 
-Deno.test("a copy of a completed answer passes the middleware as it is", async () => {
+Deno.test("a completed answer, or a copy of it, passes the middleware as it is", async () => {
   const answer = withResourceHeaders(
     fixedResponse(200, '{"v":1}', { "content-type": "application/json" }),
     "'none'",
   );
-  const copy = securedCopy(answer);
+  const request = new Request("http://test/poll-status");
+  const copy = securedFor(answer, request);
   assert.equal(await withSecurityHeaders(copy, "'none'"), copy);
   assert.equal(copy.headers.get("x-content-type-options"), "nosniff");
   assert.equal(copy.headers.get("x-frame-options"), "DENY");
@@ -207,12 +209,25 @@ Deno.test("a copy of a completed answer passes the middleware as it is", async (
 
   // Another frame-ancestors value is still worked out, headers already
   // there kept.
-  const other = securedCopy(answer);
+  const other = securedFor(answer, request);
   assert.equal(await withSecurityHeaders(other, "https://a.example"), other);
   assert.equal(other.headers.get("x-frame-options"), "DENY");
 
   // A copy of an answer nobody completed gets the headers added.
-  const bare = securedCopy(fixedResponse(200, "{}"));
+  const bare = securedFor(fixedResponse(200, "{}"), request);
   await withSecurityHeaders(bare, "'none'");
   assert.equal(bare.headers.get("x-content-type-options"), "nosniff");
+});
+
+Deno.test("a shared answer (read-only headers) that lacks a header is completed on a copy, its body left for the others", async () => {
+  const shared = fixedFor(
+    fixedResponse(200, '{"v":1}', { "content-type": "application/json" }),
+    new ConnectionRequest("http://test/poll-status"),
+  );
+  const completed = await withSecurityHeaders(shared, "'none'");
+  assert.notEqual(completed, shared);
+  assert.equal(completed.headers.get("x-content-type-options"), "nosniff");
+  assert.equal(shared.headers.get("x-content-type-options"), null);
+  assert.equal(await completed.text(), '{"v":1}');
+  assert.equal(shared.bodyUsed, false);
 });
