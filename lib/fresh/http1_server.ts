@@ -111,6 +111,19 @@ export const isTooManyOpenFiles = (error: unknown): boolean =>
   /too many open files|os error 24/i.test(String(error));
 
 const INITIAL_BUFFER = 2048;
+/** Longest request head a connection remembers to skip parsing it again. */
+const REMEMBERED_HEAD_BYTES = 1024;
+
+/** True when `bytes` are the first `length` bytes of `view`. */
+function sameBytes(
+  bytes: Uint8Array,
+  view: Uint8Array,
+  length: number,
+): boolean {
+  if (bytes.length !== length) return false;
+  for (let i = 0; i < length; i++) if (bytes[i] !== view[i]) return false;
+  return true;
+}
 /** How long a closed connection waits for the client to close its side. */
 const LINGER_MS = 2_000;
 /** What a closing connection reads and drops at most before it gives up. */
@@ -443,6 +456,12 @@ class Connection implements Tracked, ByteSource {
   #filling: Promise<boolean> | null = null;
   /** The client closed (or the socket failed). */
   #eof = false;
+  /**
+   * The last request head read, with its bytes: a client on a kept
+   * connection mostly sends the same head again (the same read, the same
+   * poll), and the same bytes parse to the same head, which nothing changes.
+   */
+  #lastHead: { bytes: Uint8Array; head: RequestHead } | undefined;
 
   constructor(readonly socket: Deno.TcpConn, readonly server: Server) {}
 
@@ -570,7 +589,15 @@ class Connection implements Tracked, ByteSource {
     const view = this.buffered();
     const end = findHeadEnd(view, scanned, view.length);
     if (end >= 0) {
+      const last = this.#lastHead;
+      if (last !== undefined && sameBytes(last.bytes, view, end)) {
+        this.consume(end);
+        return last.head;
+      }
       const parsed = parseHead(view, end, limits);
+      if (parsed.ok && end <= REMEMBERED_HEAD_BYTES) {
+        this.#lastHead = { bytes: view.slice(0, end), head: parsed.head };
+      }
       this.consume(end);
       return parsed.ok ? parsed.head : parsed;
     }

@@ -243,6 +243,34 @@ Deno.test("one fixed response answers many requests at once, whatever each clien
   });
 });
 
+Deno.test("a head sent again on a kept connection is read as it is, byte for byte", async () => {
+  const seen: string[] = [];
+  await withServer((req) => {
+    const tag = req.headers.get("x-tag") ?? "-";
+    seen.push(`${new URL(req.url).pathname} ${tag}`);
+    return new Response(tag);
+  }, async ({ open }) => {
+    const socket = await open();
+    // The same head twice, then heads of the same length that differ in
+    // one byte, then one with another header.
+    for (
+      const head of [
+        GET("/a", "x-tag: 1\r\n"),
+        GET("/a", "x-tag: 1\r\n"),
+        GET("/b", "x-tag: 1\r\n"),
+        GET("/b", "x-tag: 2\r\n"),
+        GET("/a"),
+        GET("/a", "x-tag: 1\r\n"),
+      ]
+    ) {
+      socket.clear();
+      await socket.send(head);
+      await socket.response();
+    }
+    assert.deepEqual(seen, ["/a 1", "/a 1", "/b 1", "/b 2", "/a -", "/a 1"]);
+  });
+});
+
 Deno.test("a repeatable answer is given again to plain GETs without the handler, while current", async () => {
   let version = 1;
   let calls = 0;
