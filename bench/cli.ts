@@ -85,7 +85,8 @@ export const USAGE = `deno task bench [options]
   --fanout-reads after    when the C client reads the answers of the fanout
                           phase: after the server went idle (each stamped by
                           the kernel on arrival: the server gets the cores) or
-                          live (the cluster and limit phases always read live)
+                          live (so does the cluster phase up to 20,000 polls;
+                          past it, and in the limit phases, always live)
 `;
 
 const DEFAULTS: BenchConfig = {

@@ -96,17 +96,23 @@ export function serverSpecs(
  * brings one near its limit.
  */
 export const POLLS_PER_CLUSTER_PROCESS = 16_000;
-/** Fewest app processes of the `cluster` phase. */
-export const MIN_CLUSTER_PROCESSES = 3;
+/**
+ * Most polls of the `cluster` phase whose answers are left unread until the
+ * cluster is done (as the fanout phase's are): the kernel stamped every one
+ * on arrival up to 20,000, and none at 100,000.
+ */
+export const CLUSTER_READ_AFTER_MAX_POLLS = 20_000;
 /** Sockets one load process opens at most in the `cluster` phase (it has 20,000 open files too). */
 export const SOCKETS_PER_LOAD_PROCESS = 15_000;
 
-/** App processes of the `cluster` phase for `n` polls: at most 16,000 polls each, never fewer than 3. */
-export function clusterProcesses(n: number): number {
-  return Math.max(
-    MIN_CLUSTER_PROCESSES,
-    Math.ceil(n / POLLS_PER_CLUSTER_PROCESS),
-  );
+/**
+ * App processes of the `cluster` phase for `n` polls on a machine of
+ * `cores`: as many as `deno task start:cluster` starts by default (one per
+ * core, and at least 2, so that there is a cluster), more when the polls
+ * need them (at most 16,000 each).
+ */
+export function clusterProcesses(n: number, cores: number): number {
+  return Math.max(2, cores, Math.ceil(n / POLLS_PER_CLUSTER_PROCESS));
 }
 
 /**
@@ -498,7 +504,7 @@ class Bench {
   async runCluster(): Promise<void> {
     const { config, results } = this;
     const n = config.clusterPolls;
-    const processes = clusterProcesses(n);
+    const processes = clusterProcesses(n, navigator.hardwareConcurrency);
     const deadlines = clusterDeadlines(n, config.answerTimeoutMs);
     const spec = (url: string) =>
       clusterSpec(url, processes, deadlines.headerTimeoutMs);
@@ -555,10 +561,12 @@ class Bench {
         0,
         what,
         (s) =>
-          // Read live: at 100,000 polls the kernel gave answers left unread
-          // no arrival stamp (docs/performance.md).
+          // Past 20,000 polls, read live: at 100,000 the kernel gave answers
+          // left unread no arrival stamp (docs/performance.md).
           runFanout(s, load, {
             n,
+            readAfter: config.fanoutReads === "after" &&
+              n <= CLUSTER_READ_AFTER_MAX_POLLS,
             connectConcurrency: config.connectConcurrency,
             connectTimeoutMs: 5_000,
             openTimeoutMs: deadlines.openTimeoutMs,

@@ -46,15 +46,18 @@ export const REFERENCE = "reference";
 /** Which client measured the fan-outs, and when it read the answers. */
 function fanoutClientWords(results: BenchResults): string {
   if (results.fanoutClient !== "c") return "Deno workers, reading live";
-  const all = [
-    ...results.fanout,
-    ...(results.cluster ?? []),
-    ...(results.limits ?? []),
+  const phases: [string, Measurement<FanoutResult>[]][] = [
+    ["fanout", results.fanout],
+    ["cluster", results.cluster ?? []],
   ];
-  const after = all.some((m) => m.result?.readAfter);
-  return after
-    ? "C (bench/native), answers stamped by the kernel on arrival; the " +
-      "fanout phase reads them once the server was idle, the others live"
+  const after = phases
+    .filter(([, ms]) => ms.some((m) => m.result?.readAfter))
+    .map(([name]) => name);
+  return after.length > 0
+    ? "C (bench/native), answers stamped by the kernel on arrival; read " +
+      `once the server was idle in the ${after.join(" and ")} phase${
+        after.length > 1 ? "s" : ""
+      }, live elsewhere`
     : "C (bench/native), answers stamped by the kernel on arrival, read live";
 }
 /** Label of the cluster of `processes` app processes on Redis. */
@@ -285,6 +288,7 @@ export function clusterTable(f: FanoutResult, label: string): string {
       "delivery p50 / p99 / max ms",
       [f.latency.p50, f.latency.p99, f.latency.max].map(ms).join(" / "),
     ],
+    ["answers read", f.readAfter ? "once the cluster was idle" : "live"],
     ["503 (with Retry-After)", `${int(f.rejected503)} (${int(f.retryAfter)})`],
     ["failed, unanswered or other", int(lostAnswers(f))],
     ["seconds to open the polls", one(f.openMs / 1000)],

@@ -19,17 +19,22 @@ import { CONNECTION_TIMEOUT_CEILING_MS } from "../../lib/app/config.ts";
 Deno.test("the cluster phase grows with the polls it holds", async (t) => {
   await t.step("no app process is given more than 16,000 polls", () => {
     for (const n of [200, 20_000, 48_000, 48_001, 100_000, 250_000]) {
-      assert.ok(n / clusterProcesses(n) <= 16_000, `${n}`);
+      assert.ok(n / clusterProcesses(n, 2) <= 16_000, `${n}`);
     }
-    assert.equal(clusterProcesses(100_000), 7);
-    assert.equal(clusterProcesses(48_001), 4);
+    assert.equal(clusterProcesses(100_000, 2), 7);
+    assert.equal(clusterProcesses(48_001, 2), 4);
   });
 
-  await t.step("it never runs fewer than 3 app processes", () => {
-    assert.equal(clusterProcesses(200), 3);
-    assert.equal(clusterProcesses(40_000), 3);
-    assert.equal(clusterProcesses(48_000), 3);
-  });
+  await t.step(
+    "it runs start:cluster's default at least: one process per core, never fewer than 2",
+    () => {
+      assert.equal(clusterProcesses(10_000, 2), 2);
+      assert.equal(clusterProcesses(32_000, 2), 2);
+      assert.equal(clusterProcesses(32_001, 2), 3);
+      assert.equal(clusterProcesses(10_000, 8), 8);
+      assert.equal(clusterProcesses(200, 1), 2);
+    },
+  );
 
   await t.step("no load process opens more than 15,000 sockets", () => {
     for (const n of [200, 40_000, 60_001, 100_000]) {
