@@ -214,11 +214,6 @@ function fixedWire(
   return wire;
 }
 
-/** True when a fixed answer's headers ask to close the connection, read once per answer. */
-function fixedClosing(answer: FixedAnswer, headers: Headers): boolean {
-  return fixedWire(answer, headers, httpDate()).closes;
-}
-
 /**
  * The whole packet of a fixed answer, made once a second for each way of
  * ending it and then written as it is to every client it answers.
@@ -699,20 +694,24 @@ class Connection implements Tracked, ByteSource {
     bodyDone: boolean,
   ): Promise<boolean> {
     const server = this.server;
+    const date = httpDate();
     const fixed = fixedAnswer(response);
+    // A fixed answer's headers are read once a second, not per answer.
     const closes = fixed === undefined
       ? asksToClose(response.headers)
-      : fixedClosing(fixed, response.headers);
+      : fixedWire(fixed, response.headers, date).closes;
     // A body the handler left unread cannot be skipped cheaply: close.
     const keepAlive = head.keepAlive && bodyDone && !server.stopping &&
       !closes;
-    return this.#respond(head, response, fixed, keepAlive).then((sent) => {
-      if (!sent || !keepAlive || this.#eof) {
-        return sent ? this.#close(!bodyDone).then(() => false) : false;
-      }
-      this.#enter("idle", server.timeouts.idleMs);
-      return true;
-    });
+    return this.#respond(head, response, fixed, keepAlive, date).then(
+      (sent) => {
+        if (!sent || !keepAlive || this.#eof) {
+          return sent ? this.#close(!bodyDone).then(() => false) : false;
+        }
+        this.#enter("idle", server.timeouts.idleMs);
+        return true;
+      },
+    );
   }
 
   /** Aborts the request's signal if the client closes before its answer. */
@@ -728,13 +727,13 @@ class Connection implements Tracked, ByteSource {
     response: Response,
     fixed: FixedAnswer | undefined,
     keepAlive: boolean,
+    date: string,
   ): Promise<boolean> {
     const connection: ConnectionHeader = !keepAlive
       ? "close"
       : head.minor === 0
       ? "keep-alive"
       : "default";
-    const date = httpDate();
     const status = response.status;
     if (head.method === "HEAD" || statusHasNoBody(status)) {
       return this.#respondWithoutBody(response, fixed, date, connection);

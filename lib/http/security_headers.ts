@@ -148,7 +148,7 @@ function withHeaders(
 ): Response {
   if (wanted.length === 0) return response;
   try {
-    for (const [name, value] of wanted) response.headers.set(name, value);
+    setAll(response.headers, wanted);
     return response;
   } catch {
     let copy: Response;
@@ -157,9 +157,16 @@ function withHeaders(
     } catch {
       copy = new Response(response.body, response);
     }
-    for (const [name, value] of wanted) copy.headers.set(name, value);
+    setAll(copy.headers, wanted);
     return copy;
   }
+}
+
+function setAll(
+  headers: Headers,
+  wanted: readonly (readonly [string, string])[],
+): void {
+  for (const [name, value] of wanted) headers.set(name, value);
 }
 
 /** Those of `wanted` that `headers` lacks. */
@@ -261,7 +268,7 @@ export function withSecurityHeaders(
         ),
       }),
     );
-    for (const [name, value] of wanted) headers.set(name, value);
+    setAll(headers, wanted);
     const { status, statusText } = response;
     return new Response(html, { status, statusText, headers });
   });
